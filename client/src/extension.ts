@@ -1,0 +1,45 @@
+// Extension host side: starts the language server and forwards settings. Only this folder imports 'vscode'.
+
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
+import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+
+const LANGUAGES = ['cucm-syslog', 'cucm-trace'];
+let client: LanguageClient | undefined;
+let output: vscode.LogOutputChannel | undefined;
+
+function createClient(context: vscode.ExtensionContext): LanguageClient {
+  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: LANGUAGES.flatMap((language) => [
+      { scheme: 'file', language },
+      { scheme: 'untitled', language },
+    ]),
+    synchronize: { configurationSection: 'cucmLens' },
+    outputChannel: output,
+  };
+  return new LanguageClient('cucmLens', 'CUCM Lens', serverOptions, clientOptions);
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  output = vscode.window.createOutputChannel('CUCM Lens', { log: true });
+  context.subscriptions.push(output);
+  client = createClient(context);
+  context.subscriptions.push(
+    vscode.commands.registerCommand('cucmLens.restartServer', async () => {
+      if (client) await client.restart();
+    }),
+    vscode.commands.registerCommand('cucmLens.showOutput', () => output?.show(true)),
+  );
+  await client.start();
+}
+
+export async function deactivate(): Promise<void> {
+  if (client) await client.stop();
+  client = undefined;
+}

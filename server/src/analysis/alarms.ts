@@ -1,0 +1,195 @@
+// Rules over CUCM alarms: one finding per registration alarm with its reason decoded, and alarm.flapping for a
+// device that unregisters again and again at a regular period (the seed's case 2: every ~16 minutes).
+// Pure functions of the timeline.
+
+import type { AlarmMessage, Finding, Message, RelatedInfo, Severity } from '../model';
+import { ALARMS, SYSLOG_SEVERITIES, expectedSeverity } from '../knowledge/alarms';
+import type { AlarmInfo } from '../knowledge/alarms';
+import type { ReasonCategory, ReasonCode } from '../knowledge/reasons';
+import { deviceTypeName } from '../knowledge/deviceTypes';
+import { formatClock, formatDuration } from '../sources/time';
+import type { Settings } from '../settings';
+
+const MAX_RELATED = 20;
+
+function severityOf(info: AlarmInfo, reason: ReasonCode | undefined): Severity {
+  switch (info.family) {
+    case 'registered':
+      return 'hint';
+    case 'connection-failure':
+      return 'error';
+    case 'transient':
+      return reason?.category === 'expected' ? 'information' : 'warning';
+    case 'unregistered':
+      return categorySeverity(reason?.category ?? 'unknown');
+  }
+}
+
+function categorySeverity(c: ReasonCategory): Severity {
+  switch (c) {
+    case 'network':
+      return 'error';
+    case 'expected':
+      return 'information';
+    default:
+      return 'warning';
+  }
+}
+
+/** "SEPE0D1730A8137 (Cisco 3905, SIP, 10.60.98.210)" */
+export function describeDevice(m: AlarmMessage): string {
+  const bits: string[] = [];
+  if (!Number.isNaN(m.deviceType)) bits.push(deviceTypeName(m.deviceType) ?? `DeviceType ${m.deviceType}`);
+  if (m.protocol) bits.push(m.protocol);
+  if (m.ip) bits.push(m.ip);
+  const name = m.device || 'unnamed device';
+  return bits.length ? `${name} (${bits.join(', ')})` : name;
+}
+
+/** "Reason 13 KeepAliveTimeout" or a note on what is missing. */
+export function describeReason(info: AlarmInfo, m: AlarmMessage): string {
+  if (Number.isNaN(m.reason)) return m.truncated ? 'reason missing: the alarm line is cut off' : 'no reason given';
+  const r = info.reasons?.get(m.reason);
+  if (r) return `Reason ${m.reason} ${r.name}`;
+  return info.reasons ? `Reason ${m.reason} (not a known ${info.reasonsLabel})` : `Reason ${m.reason}`;
+}
+
+interface Unreg {
+  readonly m: AlarmMessage;
+}
+
+/** Findings for every registration-family alarm, plus alarm.flapping per device. `messages` are in time order. */
+export function alarmFindings(messages: readonly Message[], settings: Settings): Finding[] {
+  const out: Finding[] = [];
+  const lastUnreg = new Map<string, AlarmMessage>();
+  const unregs = new Map<string, Unreg[]>();
+  const downtimes = new Map<string, number[]>();
+  for (const m of messages) {
+    if (m.kind !== 'alarm') continue;
+    const info = ALARMS.get(m.name);
+    if (!info) continue;
+    const reason = Number.isNaN(m.reason) ? undefined : info.reasons?.get(m.reason);
+    const key = m.device || m.ip;
+    let severity = severityOf(info, reason);
+    let message: string;
+    const related: RelatedInfo[] = [];
+    const evidence: Record<string, number | string | boolean | null> = {
+      alarm: m.name, device: m.device || null, ip: m.ip || null, protocol: m.protocol || null,
+      deviceType: Number.isNaN(m.deviceType) ? null : m.deviceType,
+      reason: Number.isNaN(m.reason) ? null : m.reason, reasonName: reason?.name ?? null,
+      loggedSeverity: m.logged >= 0 ? m.logged : null,
+    };
+    switch (info.family) {
+      case 'unregistered': {
+        const sig = m.lastSignal ? `, last signal ${m.lastSignal}` : '';
+        const node = m.node ? ` on ${m.node}` : '';
+        message = `${describeDevice(m)} unregistered${node}: ${describeReason(info, m)}${sig}.`;
+        if (reason) message += ` ${reason.meaning}`;
+        if (m.lastSignal) evidence.lastSignal = m.lastSignal;
+        if (key) {
+          lastUnreg.set(key, m);
+          // Flapping looks at the unregistrations nobody asked for (not resets, EM logins, fallbacks).
+          if (reason?.category !== 'expected') {
+            let list = unregs.get(key);
+            if (!list) unregs.set(key, (list = []));
+            list.push({ m });
+          }
+        }
+        break;
+      }
+      case 'registered': {
+        message = `${describeDevice(m)} registered${m.node ? ` with ${m.node}` : ''}.`;
+        const prev = key ? lastUnreg.get(key) : undefined;
+        if (prev && Number.isFinite(prev.time) && Number.isFinite(m.time) && m.time >= prev.time) {
+          const down = m.time - prev.time;
+          const prevInfo = ALARMS.get(prev.name)!;
+          message = `${describeDevice(m)} registered again ${formatDuration(down)} after it unregistered (${describeReason(prevInfo, prev)}, ${formatClock(prev.time, prev.dated)}).`;
+          related.push({ loc: prev.loc, message: `${prev.name}: ${describeReason(prevInfo, prev)}` });
+          evidence.downtimeMs = down;
+          if (ALARMS.get(prev.name)?.reasons?.get(prev.reason)?.category !== 'expected') {
+            let list = downtimes.get(key);
+            if (!list) downtimes.set(key, (list = []));
+            list.push(down);
+          }
+          lastUnreg.delete(key);
+        }
+        break;
+      }
+      case 'transient':
+        message = `${describeDevice(m)}: connection dropped before registration completed: ${describeReason(info, m)}${reason ? ' (enumeration assumed)' : ''}.`;
+        if (reason) message += ` ${reason.meaning}`;
+        break;
+      case 'connection-failure':
+        message = `${describeDevice(m)}: CUCM failed to open a connection for the device${Number.isNaN(m.reason) ? '' : ` (Reason ${m.reason})`}.`;
+        break;
+    }
+    if (m.logged >= 0 && info.family === 'unregistered') {
+      const exp = expectedSeverity(info, Number.isNaN(m.reason) ? undefined : m.reason);
+      evidence.expectedSeverity = exp;
+      if (exp === 6 && m.logged < 6) {
+        message += ` (CUCM normally logs this reason at ${SYSLOG_SEVERITIES[6]}, here ${SYSLOG_SEVERITIES[m.logged]}.)`;
+      }
+    }
+    out.push({
+      rule: info.rule, severity, message, loc: m.loc, time: m.time, dated: m.dated, device: m.device || undefined,
+      related, evidence,
+    });
+  }
+  for (const [device, list] of unregs) {
+    const f = flapping(device, list, downtimes.get(device) ?? [], settings);
+    if (f) out.push(f);
+  }
+  return out;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? s[(n - 1) >> 1]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
+}
+
+/** A device whose unregistrations repeat: periodic (warning, with the period) or irregular (information). */
+function flapping(device: string, list: readonly Unreg[], downtimes: readonly number[], settings: Settings): Finding | null {
+  const timed = list.filter((u) => Number.isFinite(u.m.time));
+  if (timed.length < settings.alarms.flappingMinEvents) return null;
+  const times = timed.map((u) => u.m.time).sort((a, b) => a - b);
+  const gaps: number[] = [];
+  for (let i = 1; i < times.length; i++) gaps.push(times[i]! - times[i - 1]!);
+  const med = median(gaps);
+  if (!(med > 0)) return null;
+  const tol = settings.alarms.flappingTolerance;
+  const inliers = gaps.filter((g) => Math.abs(g - med) <= tol * med);
+  const periodic = inliers.length >= settings.alarms.flappingMinEvents - 1 && inliers.length >= gaps.length * 0.6;
+  const reasons = new Map<string, number>();
+  for (const u of timed) {
+    const info = ALARMS.get(u.m.name)!;
+    const d = describeReason(info, u.m);
+    reasons.set(d, (reasons.get(d) ?? 0) + 1);
+  }
+  const reasonText = [...reasons].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ×${n}`).join(', ');
+  const last = timed[timed.length - 1]!;
+  const span = times[times.length - 1]! - times[0]!;
+  const downText = downtimes.length ? `; back after ~${formatDuration(median(downtimes))} each time` : '';
+  const evidence: Record<string, number | string | boolean | null> = {
+    device, count: timed.length, spanMs: span, medianIntervalMs: med, minIntervalMs: Math.min(...gaps),
+    maxIntervalMs: Math.max(...gaps), periodic, medianDowntimeMs: downtimes.length ? median(downtimes) : null,
+  };
+  let message: string;
+  let severity: Severity;
+  if (periodic) {
+    const period = inliers.reduce((a, b) => a + b, 0) / inliers.length;
+    evidence.periodMs = Math.round(period);
+    message = `${describeDevice(last.m)} unregisters periodically: ${timed.length} times in ${formatDuration(span)}, every ~${formatDuration(period)} ` +
+      `(intervals ${formatDuration(Math.min(...inliers))} – ${formatDuration(Math.max(...inliers))})${downText}; ${reasonText}. ` +
+      'A steady period suggests a timer (suspected: keepalive retransmission backoff reaching the CUCM deadline, or switch port-security / firewall aging) rather than random loss.';
+    severity = 'warning';
+  } else {
+    message = `${describeDevice(last.m)} unregistered ${timed.length} times in ${formatDuration(span)} at irregular intervals ` +
+      `(${formatDuration(Math.min(...gaps))} – ${formatDuration(Math.max(...gaps))}, median ${formatDuration(med)})${downText}; ${reasonText}.`;
+    severity = 'information';
+  }
+  const related: RelatedInfo[] = timed.slice(-MAX_RELATED).filter((u) => u !== last).map((u) => ({
+    loc: u.m.loc, message: `unregistered ${formatClock(u.m.time, u.m.dated)}`,
+  }));
+  return { rule: 'alarm.flapping', severity, message, loc: last.m.loc, time: last.m.time, dated: last.m.dated, device, related, evidence };
+}

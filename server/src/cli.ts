@@ -1,0 +1,228 @@
+// The engine headless: `cucm-lens analyze [--format text|json|sarif] PATH...`.
+// Exit 0 when analysed (whatever was found), 2 on unusable arguments or unreadable input (one line on stderr).
+
+import * as path from 'node:path';
+import type { AnalysisResult, Finding, Problem, Severity, SourceInfo } from './model';
+import { UnreadableInputError, analyzePaths } from './engine';
+import { DEFAULT_SETTINGS } from './settings';
+import { RULES } from './knowledge/rules';
+import { isoTime } from './sources/time';
+import manifest from '../../package.json';
+
+const USAGE = `usage: cucm-lens analyze [--format text|json|sarif] PATH...
+  PATH   files or folders (read recursively); formats are detected by content
+  --format text   findings for people (default)
+  --format json   {"sources":[...],"findings":[...]} for scripts
+  --format sarif  SARIF 2.1.0 for code-scanning tools`;
+
+type Format = 'text' | 'json' | 'sarif';
+
+class UsageError extends Error {}
+
+interface Args {
+  command: 'analyze';
+  format: Format;
+  paths: string[];
+}
+
+function parseArgs(argv: string[]): Args | 'help' | 'version' {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') return 'help';
+  if (argv[0] === '--version' || argv[0] === '-V') return 'version';
+  const [command, ...rest] = argv;
+  if (command !== 'analyze') throw new UsageError(`unknown command "${command}" (try: analyze)`);
+  let format: Format = 'text';
+  const paths: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a === '--format' || a === '-f') {
+      const v = rest[++i];
+      if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format needs text, json or sarif${v ? `, not "${v}"` : ''}`);
+      format = v;
+    } else if (a.startsWith('--format=')) {
+      const v = a.slice(9);
+      if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format needs text, json or sarif, not "${v}"`);
+      format = v;
+    } else if (a === '--') {
+      paths.push(...rest.slice(i + 1));
+      break;
+    } else if (a.startsWith('-') && a.length > 1) {
+      throw new UsageError(`unknown option ${a}`);
+    } else paths.push(a);
+  }
+  if (paths.length === 0) throw new UsageError('analyze needs at least one file or folder');
+  return { command: 'analyze', format, paths };
+}
+
+/** Buffered stdout that respects back-pressure, so a large report does not build one huge string. */
+class Out {
+  private buf: string[] = [];
+  private size = 0;
+  async write(s: string): Promise<void> {
+    this.buf.push(s);
+    this.size += s.length;
+    if (this.size >= 1 << 16) await this.flush();
+  }
+  async flush(): Promise<void> {
+    if (!this.buf.length) return;
+    const data = this.buf.join('');
+    this.buf = [];
+    this.size = 0;
+    if (!process.stdout.write(data)) await new Promise<void>((r) => process.stdout.once('drain', () => r()));
+  }
+}
+
+function sortedFindings(r: AnalysisResult): Finding[] {
+  return [...r.findings].sort((a, b) =>
+    a.loc.source - b.loc.source || (a.loc.line ?? a.loc.frame ?? 0) - (b.loc.line ?? b.loc.frame ?? 0) || a.rule.localeCompare(b.rule));
+}
+
+function problemJson(p: Problem): object {
+  return { code: p.code, severity: p.severity, message: p.message, line: p.line, frame: p.frame, offset: p.offset };
+}
+
+function findingJson(f: Finding, sources: readonly SourceInfo[]): object {
+  return {
+    rule: f.rule, severity: f.severity, message: f.message, file: sources[f.loc.source]?.file ?? null,
+    line: f.loc.line, frame: f.loc.frame, time: isoTime(f.time), device: f.device ?? null,
+    related: f.related.map((r) => ({ file: sources[r.loc.source]?.file ?? null, line: r.loc.line, frame: r.loc.frame, message: r.message })),
+    evidence: f.evidence,
+  };
+}
+
+async function writeJson(out: Out, r: AnalysisResult): Promise<void> {
+  await out.write('{"sources":[');
+  for (let i = 0; i < r.sources.length; i++) {
+    const s = r.sources[i]!;
+    await out.write((i ? ',' : '') + JSON.stringify({ file: s.file, format: s.format, messages: s.messages, problems: s.problems.map(problemJson) }));
+  }
+  await out.write('],"findings":[');
+  const fs = sortedFindings(r);
+  for (let i = 0; i < fs.length; i++) await out.write((i ? ',\n' : '\n') + JSON.stringify(findingJson(fs[i]!, r.sources)));
+  await out.write('\n]}\n');
+}
+
+function where(file: string, line: number | null, frame: number | null): string {
+  if (line !== null) return `${file}:${line}`;
+  if (frame !== null) return `${file}#${frame}`;
+  return file;
+}
+
+async function writeText(out: Out, r: AnalysisResult): Promise<void> {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
+  for (const f of sortedFindings(r)) {
+    counts[f.severity]++;
+    if (f.severity === 'hint') continue;
+    const file = r.sources[f.loc.source]?.file ?? '?';
+    const t = isoTime(f.time);
+    await out.write(`${where(file, f.loc.line, f.loc.frame)}: ${f.severity} ${f.rule}: ${t && f.dated ? `[${t}] ` : ''}${f.message}\n`);
+  }
+  let problems = 0;
+  for (const s of r.sources) {
+    for (const p of s.problems) {
+      problems++;
+      await out.write(`${where(s.file, p.line, p.frame)}: ${p.severity} (input) ${p.code}: ${p.message}\n`);
+    }
+  }
+  const msgs = r.sources.reduce((a, s) => a + s.messages, 0);
+  const parts = (Object.keys(counts) as Severity[]).filter((k) => counts[k]).map((k) => `${counts[k]} ${k}`);
+  await out.write(`\n${r.sources.length} file${r.sources.length === 1 ? '' : 's'} (${summariseFormats(r.sources)}), ${msgs} message${msgs === 1 ? '' : 's'}, ` +
+    `${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}${parts.length ? ` (${parts.join(', ')}${counts.hint ? '; hints not listed' : ''})` : ''}, ${problems} input problem${problems === 1 ? '' : 's'}.\n`);
+}
+
+function summariseFormats(sources: readonly SourceInfo[]): string {
+  const m = new Map<string, number>();
+  for (const s of sources) m.set(s.format, (m.get(s.format) ?? 0) + 1);
+  return [...m].map(([f, n]) => `${n} ${f}`).join(', ') || 'none';
+}
+
+const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'none' };
+
+function sarifLocation(file: string, line: number | null, message?: string): object {
+  const loc: Record<string, unknown> = {
+    physicalLocation: { artifactLocation: { uri: toUri(file) }, ...(line !== null ? { region: { startLine: line } } : {}) },
+  };
+  if (message) loc.message = { text: message };
+  return loc;
+}
+
+function toUri(file: string): string {
+  return path.isAbsolute(file) ? 'file://' + encodeURI(file.split(path.sep).join('/')) : encodeURI(file.split(path.sep).join('/'));
+}
+
+async function writeSarif(out: Out, r: AnalysisResult): Promise<void> {
+  const results: object[] = [];
+  for (const f of sortedFindings(r)) {
+    const file = r.sources[f.loc.source]?.file ?? '';
+    results.push({
+      ruleId: f.rule, level: SARIF_LEVEL[f.severity], message: { text: f.message },
+      locations: [sarifLocation(file, f.loc.line)],
+      ...(f.related.length ? { relatedLocations: f.related.map((x, i) => ({ id: i + 1, ...sarifLocation(r.sources[x.loc.source]?.file ?? '', x.loc.line, x.message) })) } : {}),
+      properties: { time: isoTime(f.time), evidence: f.evidence, ...(f.loc.frame !== null ? { frame: f.loc.frame } : {}) },
+    });
+  }
+  const notifications = r.sources.flatMap((s) => s.problems.map((p) => ({
+    level: SARIF_LEVEL[p.severity], message: { text: `${p.code}: ${p.message}` }, locations: [sarifLocation(s.file, p.line)],
+  })));
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: { driver: { name: 'CUCM Lens', version: manifest.version, informationUri: 'https://example.invalid/cucm-lens', rules: RULES.map((x) => ({ id: x.id, shortDescription: { text: x.summary } })) } },
+      artifacts: r.sources.map((s) => ({ location: { uri: toUri(s.file) }, properties: { format: s.format, messages: s.messages } })),
+      invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
+      results,
+    }],
+  };
+  await out.write(JSON.stringify(log, null, 1) + '\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    process.stderr.write(`cucm-lens: ${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  if (args === 'version') {
+    process.stdout.write(manifest.version + '\n');
+    return 0;
+  }
+  let result: AnalysisResult;
+  try {
+    result = await analyzePaths(args.paths, DEFAULT_SETTINGS);
+  } catch (e) {
+    if (e instanceof UnreadableInputError) {
+      process.stderr.write(`cucm-lens: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const out = new Out();
+  if (args.format === 'json') await writeJson(out, result);
+  else if (args.format === 'sarif') await writeSarif(out, result);
+  else await writeText(out, result);
+  await out.flush();
+  return 0;
+}
+
+if (require.main === module) {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    // A closed pipe (`| head`) is the reader's choice, not an error.
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`cucm-lens: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,139 @@
+// Language server entry: `node dist/server.js --stdio` (or --node-ipc from the VS Code client). Thin wiring of the
+// service to the connection: analysis runs once per document version (debounced while typing) and every request
+// only looks results up.
+
+import * as fs from 'node:fs';
+import {
+  createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, DidChangeConfigurationNotification,
+} from 'vscode-languageserver/node';
+import type { InitializeParams, InitializeResult } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_SETTINGS, normaliseSettings } from '../settings';
+import type { Settings } from '../settings';
+import { analyzeDocument, diagnostics, documentSymbols, foldingRanges, hover, inlayHints } from './service';
+import type { DocAnalysis } from './service';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const cache = new Map<string, DocAnalysis>();
+const settingsCache = new Map<string, Promise<Settings>>();
+const timers = new Map<string, NodeJS.Timeout>();
+let canPullConfig = false;
+let canRegisterConfig = false;
+const DEBOUNCE_MS = 200;
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  canPullConfig = !!params.capabilities.workspace?.configuration;
+  canRegisterConfig = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      documentSymbolProvider: { label: 'CUCM Lens' },
+      foldingRangeProvider: true,
+      inlayHintProvider: { resolveProvider: false },
+    },
+    serverInfo: { name: 'cucm-lens', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (canRegisterConfig) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'cucmLens' });
+});
+
+function settingsFor(uri: string): Promise<Settings> {
+  if (!canPullConfig) return Promise.resolve(globalSettings);
+  const hit = settingsCache.get(uri);
+  if (hit) return hit;
+  const s: Promise<Settings> = connection.workspace
+    .getConfiguration({ scopeUri: uri, section: 'cucmLens' })
+    .then((raw: unknown) => normaliseSettings(raw), () => DEFAULT_SETTINGS);
+  settingsCache.set(uri, s);
+  return s;
+}
+
+let globalSettings: Settings = DEFAULT_SETTINGS;
+
+connection.onDidChangeConfiguration((change) => {
+  if (!canPullConfig) globalSettings = normaliseSettings((change.settings as { cucmLens?: unknown } | undefined)?.cucmLens);
+  settingsCache.clear();
+  cache.clear();
+  for (const doc of documents.all()) schedule(doc, 0);
+});
+
+function referenceDate(uri: string): Date | null {
+  try {
+    if (!uri.startsWith('file:')) return null;
+    return fs.statSync(fileURLToPath(uri)).mtime;
+  } catch {
+    return null;
+  }
+}
+
+async function analyze(doc: TextDocument): Promise<DocAnalysis | null> {
+  const settings = await settingsFor(doc.uri);
+  const current = documents.get(doc.uri);
+  if (!current || current.version !== doc.version) return null; // superseded while waiting
+  const hit = cache.get(doc.uri);
+  if (hit && hit.version === doc.version) return hit;
+  let a: DocAnalysis;
+  try {
+    a = analyzeDocument(doc, settings, referenceDate(doc.uri));
+  } catch (e) {
+    connection.console.error(`CUCM Lens: analysis of ${doc.uri} failed: ${(e as Error).stack ?? e}`);
+    return null;
+  }
+  cache.set(doc.uri, a);
+  return a;
+}
+
+function schedule(doc: TextDocument, delay: number): void {
+  const old = timers.get(doc.uri);
+  if (old) clearTimeout(old);
+  timers.set(doc.uri, setTimeout(() => {
+    timers.delete(doc.uri);
+    void analyze(doc).then((a) => {
+      if (a) void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diagnostics(a, doc) });
+    });
+  }, delay));
+}
+
+/** The analysis for the document's current version, computing it now if a request comes before the timer. */
+async function current(uri: string): Promise<{ a: DocAnalysis; doc: TextDocument } | null> {
+  const doc = documents.get(uri);
+  if (!doc) return null;
+  const a = await analyze(doc);
+  return a ? { a, doc } : null;
+}
+
+documents.onDidOpen((e) => schedule(e.document, 0));
+documents.onDidChangeContent((e) => schedule(e.document, DEBOUNCE_MS));
+documents.onDidClose((e) => {
+  const t = timers.get(e.document.uri);
+  if (t) clearTimeout(t);
+  timers.delete(e.document.uri);
+  cache.delete(e.document.uri);
+  settingsCache.delete(e.document.uri);
+  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+});
+
+connection.onHover(async (p) => {
+  const c = await current(p.textDocument.uri);
+  return c ? hover(c.a, c.doc, p.position) : null;
+});
+connection.languages.inlayHint.on(async (p) => {
+  const c = await current(p.textDocument.uri);
+  return c ? inlayHints(c.a, c.doc, p.range) : [];
+});
+connection.onDocumentSymbol(async (p) => {
+  const c = await current(p.textDocument.uri);
+  return c ? documentSymbols(c.a) : [];
+});
+connection.onFoldingRanges(async (p) => {
+  const c = await current(p.textDocument.uri);
+  return c ? foldingRanges(c.a, c.doc) : [];
+});
+
+documents.listen(connection);
+connection.listen();

@@ -1,0 +1,410 @@
+// The language service: analysis cached per document version, and pure functions from that cache to LSP
+// answers. main.ts only wires these to the connection (yaml-language-server's "thin handlers over a pure service").
+
+import type {
+  Diagnostic, DocumentSymbol, FoldingRange, Hover, InlayHint, Position, Range,
+} from 'vscode-languageserver';
+import { DiagnosticSeverity, DiagnosticTag, InlayHintKind, MarkupKind, SymbolKind } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { AlarmMessage, AnalysisResult, Finding, Problem, Severity, SourceFormat } from '../model';
+import { analyzeTexts } from '../engine';
+import type { Settings } from '../settings';
+import { parseAlarmLine } from '../sources/syslog';
+import type { AlarmParam, ParsedAlarm } from '../sources/syslog';
+import { ALARMS, IP_ADDR_ATTRIBUTES, LAST_SIGNALS, PARAMETERS, SYSLOG_SEVERITIES, expectedSeverity } from '../knowledge/alarms';
+import { DEVICE_TYPES } from '../knowledge/deviceTypes';
+import { verificationText } from '../knowledge/reasons';
+import { describeReason } from '../analysis/alarms';
+import { formatClock } from '../sources/time';
+
+export interface DocAnalysis {
+  readonly uri: string;
+  readonly version: number;
+  readonly result: AnalysisResult;
+  readonly settings: Settings;
+  /** Lines (0-based) that hold an alarm, ascending. */
+  readonly alarmLines: Int32Array;
+  /** Alarms by device name, built on first use. */
+  byDevice?: Map<string, AlarmMessage[]>;
+}
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+const RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
+
+export function formatForLanguage(languageId: string): SourceFormat | undefined {
+  return languageId === 'cucm-syslog' ? 'cucm-syslog' : undefined;
+}
+
+/** Analyses one document. */
+export function analyzeDocument(doc: TextDocument, settings: Settings, referenceDate: Date | null): DocAnalysis {
+  const result = analyzeTexts([{ file: doc.uri, text: doc.getText(), referenceDate, format: formatForLanguage(doc.languageId) }], settings);
+  const lines: number[] = [];
+  for (const m of result.messages) if (m.loc.line !== null) lines.push(m.loc.line - 1);
+  lines.sort((a, b) => a - b);
+  return { uri: doc.uri, version: doc.version, result, settings, alarmLines: Int32Array.from(lines) };
+}
+
+function lineRange(line: number | null, col?: number, endCol?: number): Range {
+  const l = Math.max(0, (line ?? 1) - 1);
+  return { start: { line: l, character: col ?? 0 }, end: { line: l, character: endCol ?? 0 } };
+}
+
+/** The whole of a 1-based line (an empty range on line 1 when there is none). */
+function wholeLine(doc: TextDocument, line: number | null): Range {
+  if (line === null || line < 1 || line > doc.lineCount) return lineRange(1, 0, 0);
+  return lineRange(line, 0, Math.min(lineText(doc, line - 1).length, 65536));
+}
+
+function findingDiagnostic(f: Finding, uri: string): Diagnostic {
+  return {
+    range: lineRange(f.loc.line, f.loc.col, f.loc.endCol),
+    severity: SEVERITY[f.severity],
+    code: f.rule,
+    source: 'CUCM Lens',
+    message: f.message,
+    relatedInformation: f.related
+      .filter((r) => r.loc.source === f.loc.source)
+      .map((r) => ({ location: { uri, range: lineRange(r.loc.line, r.loc.col, r.loc.endCol) }, message: r.message })),
+  };
+}
+
+function problemDiagnostic(p: Problem, doc: TextDocument): Diagnostic {
+  const d: Diagnostic = {
+    range: wholeLine(doc, p.line),
+    severity: SEVERITY[p.severity],
+    code: p.code,
+    source: 'CUCM Lens (input)',
+    message: p.message,
+  };
+  if (p.code === 'alarm.unknown-name') d.tags = [DiagnosticTag.Unnecessary];
+  return d;
+}
+
+/** Diagnostics for the document: findings of this source, then input problems; capped, most severe first. */
+export function diagnostics(a: DocAnalysis, doc: TextDocument): Diagnostic[] {
+  const findings = a.result.findings.filter((f) => f.loc.source === 0);
+  const max = a.settings.maxDiagnosticsPerFile;
+  let shown = findings;
+  let dropped = 0;
+  if (findings.length > max) {
+    shown = [...findings].sort((x, y) => RANK[x.severity] - RANK[y.severity] || (x.loc.line ?? 0) - (y.loc.line ?? 0)).slice(0, max);
+    dropped = findings.length - max;
+  }
+  const out = shown.map((f) => findingDiagnostic(f, a.uri));
+  for (const p of a.result.sources[0]?.problems ?? []) out.push(problemDiagnostic(p, doc));
+  if (dropped) {
+    out.push({
+      range: lineRange(1, 0, 0), severity: DiagnosticSeverity.Information, code: 'lens.truncated', source: 'CUCM Lens',
+      message: `${dropped} more findings are not shown (cucmLens.maxDiagnosticsPerFile = ${max}); the CLI lists all of them.`,
+    });
+  }
+  return out;
+}
+
+// ---- hover -----------------------------------------------------------------------------------------------------
+
+function md(text: string): string {
+  return text.replace(/[\\`*_{}[\]<>()#+!|~]/g, (c) => '\\' + c);
+}
+
+function lineText(doc: TextDocument, line: number): string {
+  const t = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
+  return t.replace(/\r?\n$/, '');
+}
+
+function isAlarmLine(a: DocAnalysis, line: number): boolean {
+  const arr = a.alarmLines;
+  let lo = 0, hi = arr.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = arr[mid]!;
+    if (v === line) return true;
+    if (v < line) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/** The alarm on a line, re-read from the document (the cache keeps only compact records). */
+function alarmAt(doc: TextDocument, line: number): ParsedAlarm | null {
+  const text = lineText(doc, line);
+  return text.length > 65536 ? null : parseAlarmLine(text);
+}
+
+function devicesOf(a: DocAnalysis): Map<string, AlarmMessage[]> {
+  if (!a.byDevice) {
+    const map = new Map<string, AlarmMessage[]>();
+    for (const m of a.result.messages) {
+      if (!m.device) continue;
+      let l = map.get(m.device);
+      if (!l) map.set(m.device, (l = []));
+      l.push(m);
+    }
+    a.byDevice = map;
+  }
+  return a.byDevice;
+}
+
+function reasonHover(p: ParsedAlarm, value: string): string | null {
+  const info = ALARMS.get(p.name);
+  const code = Number(value.trim());
+  if (!info) return null;
+  if (!info.reasons) {
+    return `**Reason ${md(value.trim())}** of ${info.name}\n\nThis alarm uses its own reason enumeration, which is not in CUCM Lens's tables.`;
+  }
+  const r = Number.isInteger(code) ? info.reasons.get(code) : undefined;
+  if (!r) return `**Reason ${md(value.trim())}**: not a known ${info.reasonsLabel} code.`;
+  const parts = [
+    `**Reason ${r.code} — ${r.name}** (${info.reasonsLabel})`,
+    r.meaning,
+    `**What to check:** ${r.check}`,
+  ];
+  if (info.lowered.has(r.code)) parts.push(`CUCM logs ${info.name} for this reason at Informational, not ${SYSLOG_SEVERITIES[info.severity]}: it is a normal event.`);
+  parts.push(`_Source: ${verificationText(r.verification)}._`);
+  return parts.join('\n\n');
+}
+
+function deviceTypeHover(value: string): string {
+  const code = Number(value.trim());
+  const name = Number.isInteger(code) ? DEVICE_TYPES.get(code) : undefined;
+  const head = name ? `**DeviceType ${code} — ${name}**` : `**DeviceType ${md(value.trim())}**: not in CUCM Lens's model table.`;
+  return `${head}\n\nCUCM device model number (TypeModel): the same number appears as \`+u.sip!model.ccm.cisco.com\` in a SIP phone's Contact header.`;
+}
+
+function deviceHover(a: DocAnalysis, device: string): string {
+  const list = devicesOf(a).get(device) ?? [];
+  const parts = [`**${md(device)}**`, PARAMETERS.get('DeviceName')!.meaning];
+  if (list.length) {
+    const unregs = list.filter((m) => ALARMS.get(m.name)?.family === 'unregistered');
+    const regs = list.filter((m) => ALARMS.get(m.name)?.family === 'registered');
+    const reasons = new Map<string, number>();
+    for (const m of unregs) {
+      const d = describeReason(ALARMS.get(m.name)!, m);
+      reasons.set(d, (reasons.get(d) ?? 0) + 1);
+    }
+    let s = `In this file: ${list.length} alarm${list.length === 1 ? '' : 's'}, ${unregs.length} unregistration${unregs.length === 1 ? '' : 's'}, ${regs.length} registration${regs.length === 1 ? '' : 's'}.`;
+    if (reasons.size) s += ` Reasons: ${[...reasons].map(([r, n]) => `${md(r)} ×${n}`).join(', ')}.`;
+    const times = list.filter((m) => Number.isFinite(m.time));
+    if (times.length) s += ` From ${formatClock(times[0]!.time, times[0]!.dated)} to ${formatClock(times[times.length - 1]!.time, times[times.length - 1]!.dated)}.`;
+    parts.push(s);
+    const flap = a.result.findings.find((f) => f.rule === 'alarm.flapping' && f.device === device);
+    if (flap) parts.push(`⚠ ${md(flap.message)}`);
+  }
+  return parts.join('\n\n');
+}
+
+function paramHover(a: DocAnalysis, p: ParsedAlarm, q: AlarmParam): string | null {
+  const v = q.value.trim();
+  switch (q.key) {
+    case 'Reason':
+      return reasonHover(p, v);
+    case 'DeviceType':
+      return deviceTypeHover(v);
+    case 'DeviceName':
+      return v ? deviceHover(a, v) : null;
+    case 'LastSignalReceived': {
+      const known = LAST_SIGNALS.get(v);
+      return `**LastSignalReceived = ${md(v)}**\n\n${known ?? PARAMETERS.get('LastSignalReceived')!.meaning}`;
+    }
+    case 'IPAddrAttributes':
+    case 'IPV6AddrAttributes': {
+      const meaning = IP_ADDR_ATTRIBUTES.get(Number(v));
+      return `**${q.key} = ${md(v)}**${meaning ? ` — ${meaning} (unverified)` : ''}\n\n${PARAMETERS.get(q.key)!.meaning}`;
+    }
+    case 'Protocol': {
+      const up = v.toUpperCase();
+      const ka = up === 'SIP'
+        ? 'SIP phones keep their registration alive with a refresh REGISTER every Expires − Timer Register Delta (120 − 5 = 115 s with the defaults); to a backup CUCM they send REGISTER with Expires: 0 and `;cisco-keep-alive`.'
+        : up === 'SCCP'
+          ? 'SCCP phones send KeepAlive every 30 s to the primary CUCM (answered by KeepAliveAck) and every 60 s to the backup (answered only by a TCP ACK), over TCP 2000 (2443 secure).'
+          : '';
+      return `**Protocol = ${md(v)}**\n\n${PARAMETERS.get('Protocol')!.meaning}${ka ? `\n\n${ka}` : ''}`;
+    }
+    default: {
+      const info = PARAMETERS.get(q.key);
+      return info ? `**${md(q.key)}** = ${md(v) || '_(empty)_'}\n\n${info.meaning}` : null;
+    }
+  }
+}
+
+function alarmHover(a: DocAnalysis, p: ParsedAlarm, line: number): string {
+  const info = ALARMS.get(p.name);
+  if (!info) {
+    return `**${md(p.name)}** (${md(p.app)})\n\nNot in CUCM Lens's alarm table: highlighted, not analysed.`;
+  }
+  const parts = [`**${info.name}** — ${info.meaning}`, `**Action:** ${info.action}`];
+  let sev = `Normally logged at ${info.severity} ${SYSLOG_SEVERITIES[info.severity]}`;
+  if (info.lowered.size) {
+    const names = [...info.lowered].map((c) => `${c} ${info.reasons?.get(c)?.name ?? ''}`.trim()).join(', ');
+    sev += `; lowered to Informational for reasons ${names}`;
+  }
+  parts.push(sev + '.');
+  if (p.severity >= 0) {
+    const reason = p.params.find((x) => x.key === 'Reason');
+    const exp = expectedSeverity(info, reason ? Number(reason.value) : undefined);
+    parts.push(`Logged here at ${p.severity} ${SYSLOG_SEVERITIES[p.severity]}${exp !== p.severity ? ` (expected ${exp} ${SYSLOG_SEVERITIES[exp]})` : ''}.`);
+  }
+  const f = a.result.findings.find((x) => x.loc.line === line + 1 && x.rule === info.rule);
+  if (f) parts.push(`---\n\n${md(f.message)}`);
+  return parts.join('\n\n');
+}
+
+function within(ch: number, start: number, end: number): boolean {
+  return ch >= start && ch <= end;
+}
+
+export function hover(a: DocAnalysis, doc: TextDocument, pos: Position): Hover | null {
+  if (!isAlarmLine(a, pos.line)) return null;
+  const p = alarmAt(doc, pos.line);
+  if (!p) return null;
+  const ch = pos.character;
+  let value: string | null = null;
+  let range: Range | undefined;
+  const r = (s: number, e: number): Range => ({ start: { line: pos.line, character: s }, end: { line: pos.line, character: e } });
+  if (within(ch, p.nameStart, p.nameEnd)) {
+    value = alarmHover(a, p, pos.line);
+    range = r(p.nameStart, p.nameEnd);
+  } else if (p.form !== 'sdl' && p.severity >= 0 && within(ch, p.severityStart, p.severityStart + 1)) {
+    value = `**Severity ${p.severity} — ${SYSLOG_SEVERITIES[p.severity]}** (syslog numbering)`;
+    range = r(p.severityStart, p.severityStart + 1);
+  } else {
+    for (const q of p.params) {
+      if (within(ch, q.keyStart, q.valueEnd)) {
+        value = paramHover(a, p, q);
+        range = r(q.keyStart, q.valueEnd);
+        break;
+      }
+    }
+  }
+  return value ? { contents: { kind: MarkupKind.Markdown, value }, range } : null;
+}
+
+// ---- inlay hints -------------------------------------------------------------------------------------------------
+
+export function inlayHints(a: DocAnalysis, doc: TextDocument, range: Range): InlayHint[] {
+  if (!a.settings.inlayHints) return [];
+  const out: InlayHint[] = [];
+  const arr = a.alarmLines;
+  // first alarm line >= range.start.line
+  let lo = 0, hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (arr[mid]! < range.start.line) lo = mid + 1;
+    else hi = mid;
+  }
+  let prev = -1;
+  for (let i = lo; i < arr.length && arr[i]! <= range.end.line && out.length < 5000; i++) {
+    const line = arr[i]!;
+    if (line === prev) continue;
+    prev = line;
+    const p = alarmAt(doc, line);
+    if (!p) continue;
+    const info = ALARMS.get(p.name);
+    for (const q of p.params) {
+      const v = q.value.trim();
+      if (!/^\d+$/.test(v)) continue;
+      let label: string | undefined;
+      let tip: string | undefined;
+      if (q.key === 'Reason' && info?.reasons) {
+        const rc = info.reasons.get(Number(v));
+        label = rc?.name ?? 'unknown reason';
+        tip = rc?.meaning;
+      } else if (q.key === 'DeviceType') {
+        label = DEVICE_TYPES.get(Number(v));
+      }
+      if (!label) continue;
+      const valueEnd = q.valueStart + q.value.trimEnd().length;
+      out.push({
+        position: { line, character: valueEnd }, label, kind: InlayHintKind.Type, paddingLeft: true,
+        ...(tip ? { tooltip: tip } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+// ---- symbols and folding --------------------------------------------------------------------------------------
+
+const MAX_SYMBOLS = 10000;
+
+export function documentSymbols(a: DocAnalysis): DocumentSymbol[] {
+  const groups = new Map<string, AlarmMessage[]>();
+  const inFile = a.result.messages.filter((m) => m.loc.source === 0 && m.loc.line !== null)
+    .sort((x, y) => x.loc.line! - y.loc.line!);
+  for (const m of inFile) {
+    const key = m.device || m.ip || '(no device name)';
+    let l = groups.get(key);
+    if (!l) groups.set(key, (l = []));
+    l.push(m);
+  }
+  const out: DocumentSymbol[] = [];
+  let budget = MAX_SYMBOLS;
+  for (const [device, list] of groups) {
+    if (budget <= 0) break;
+    const first = list[0]!;
+    const last = list[list.length - 1]!;
+    const children: DocumentSymbol[] = [];
+    for (const m of list) {
+      if (--budget <= 0) break;
+      const info = ALARMS.get(m.name)!;
+      const reason = info.reasons || !Number.isNaN(m.reason) ? ` · ${describeReason(info, m)}` : '';
+      const sel = lineRange(m.loc.line, m.loc.col, m.loc.endCol);
+      children.push({
+        name: `${formatClock(m.time, m.dated)} ${m.name}${reason}`,
+        kind: SymbolKind.Event,
+        detail: m.node || undefined,
+        range: { start: { line: sel.start.line, character: 0 }, end: sel.end },
+        selectionRange: sel,
+      });
+    }
+    const unregs = list.filter((m) => ALARMS.get(m.name)?.family === 'unregistered').length;
+    const model = Number.isNaN(first.deviceType) ? '' : DEVICE_TYPES.get(first.deviceType) ?? `type ${first.deviceType}`;
+    const detail = [first.ip, model, first.protocol, `${unregs} unregistration${unregs === 1 ? '' : 's'}`].filter(Boolean).join(' · ');
+    const start = lineRange(first.loc.line, first.loc.col, first.loc.endCol);
+    const end = lineRange(last.loc.line, last.loc.col, last.loc.endCol);
+    out.push({
+      name: device, kind: SymbolKind.Object, detail,
+      range: { start: { line: start.start.line, character: 0 }, end: end.end },
+      selectionRange: start,
+      children,
+    });
+    budget--;
+  }
+  return out;
+}
+
+const SDL_HEADER = /^\d{7,8}\.\d{3}\s*\|/;
+
+/** Fold multi-line SDL records, and runs of consecutive alarm lines about one device. */
+export function foldingRanges(a: DocAnalysis, doc: TextDocument): FoldingRange[] {
+  const out: FoldingRange[] = [];
+  const fmt = a.result.sources[0]?.format;
+  if (fmt === 'cucm-sdl-trace') {
+    let start = -1;
+    for (let l = 0; l < doc.lineCount && out.length < 20000; l++) {
+      if (SDL_HEADER.test(lineText(doc, l))) {
+        if (start >= 0 && l - 1 > start) out.push({ startLine: start, endLine: l - 1 });
+        start = l;
+      }
+    }
+    if (start >= 0 && doc.lineCount - 1 > start && lineText(doc, doc.lineCount - 1) !== '') out.push({ startLine: start, endLine: doc.lineCount - 1 });
+    return out;
+  }
+  const inFile = a.result.messages.filter((m) => m.loc.source === 0 && m.loc.line !== null).sort((x, y) => x.loc.line! - y.loc.line!);
+  let runStart = 0;
+  for (let i = 1; i <= inFile.length; i++) {
+    const prev = inFile[i - 1]!;
+    const cur = inFile[i];
+    if (cur && cur.device && cur.device === prev.device && cur.loc.line === prev.loc.line! + 1) continue;
+    const s = inFile[runStart]!;
+    if (i - runStart >= 2) out.push({ startLine: s.loc.line! - 1, endLine: prev.loc.line! - 1 });
+    runStart = i;
+  }
+  return out;
+}
+

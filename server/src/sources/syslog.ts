@@ -1,0 +1,370 @@
+// CUCM alarms as they reach an engineer: syslog lines in the CiscoLog envelope
+//   [receiver prefix] SEQ: HOST: [*]Mon DD YYYY HH:MM:SS[.mmm] TZ: %UC_CALLMANAGER-3-EndPointUnregistered: %[K=V][K=V]...: text
+// (with or without the receiver's prefix, PRI, spaces between the tag groups, empty values), the older
+//   %CCM_CALLMANAGER-CALLMANAGER-3-DeviceUnregistered: Device unregistered. Device name.:SEP... Reason Code [Optional].:12
+// form (and the same "Label: value" parameters of Event Viewer exports), and SDL trace AlarmErr/AlarmWarn/AlarmInfo
+// records `seq.sub |HH:MM:SS.mmm |AlarmErr |AlarmClass: CallManager, AlarmName: X, ..., AlarmParameters: K:V, K:V,`.
+
+import type { AlarmMessage } from '../model';
+import { ALARMS } from '../knowledge/alarms';
+import { DayClock, parseSyslogStamp, parseTimeOfDay, withYear } from './time';
+import type { ProblemSink } from './text';
+
+export interface AlarmParam {
+  /** Canonical key (DeviceName, IPAddress, Reason, ...). */
+  readonly key: string;
+  readonly value: string;
+  /** Columns (0-based) of the key or label as written, and of the value. */
+  readonly keyStart: number;
+  readonly keyEnd: number;
+  readonly valueStart: number;
+  readonly valueEnd: number;
+}
+
+export interface ParsedAlarm {
+  readonly form: 'ciscolog' | 'labelled' | 'sdl';
+  /** Application / facility: UC_CALLMANAGER, CCM_CALLMANAGER-CALLMANAGER, or the SDL AlarmClass. */
+  readonly app: string;
+  readonly appStart: number;
+  /** Severity digit 0-7 or -1. */
+  readonly severity: number;
+  readonly severityStart: number;
+  readonly name: string;
+  readonly nameStart: number;
+  readonly nameEnd: number;
+  readonly params: readonly AlarmParam[];
+  /** Column where the header starts (the '%' or the SDL record start). */
+  readonly start: number;
+  /** Text before the header (receiver prefix); for SDL the time of day. */
+  readonly prefix: string;
+  /** The free text after the parameters. */
+  readonly text: string;
+  /** The parameter list was cut off (no closing bracket, no trailing text). */
+  readonly truncated: boolean;
+}
+
+// %APP-SEV-NAME: ; APP may hold hyphenated parts (CCM_CALLMANAGER-CALLMANAGER).
+const HEADER = /%([A-Z][A-Z0-9_]*(?:-[A-Z][A-Z0-9_]*)*)-([0-7])-([A-Za-z][A-Za-z0-9_]*)(?::|$)/y;
+const SDL = /^\d{7,8}\.\d{3}\s*\|(\d{2}:\d{2}:\d{2}\.\d{3})\s*\|(Alarm[A-Za-z]*)\s*\|/;
+
+// "Label: value" parameters of the older CiscoLog/Event Viewer form, mapped to canonical keys. Longest first.
+const LABELS: ReadonlyArray<[string, string]> = [
+  ['Device description', 'Description'], ['Device IP address', 'IPAddress'], ['Device MAC address', 'MACAddress'],
+  ['Device name', 'DeviceName'], ['Device Name', 'DeviceName'], ['Device type', 'DeviceType'],
+  ['Device Type', 'DeviceType'], ['IPv6 Address', 'IPV6Address'], ['IP Address', 'IPAddress'],
+  ['IP address', 'IPAddress'], ['Reason Code', 'Reason'], ['Reason code', 'Reason'], ['Connecting Port', 'ConnectingPort'],
+  ['Last Signal Received', 'LastSignalReceived'], ['App ID', 'AppID'], ['Cluster ID', 'ClusterID'], ['Node ID', 'NodeID'],
+  ['Protocol', 'Protocol'], ['Description', 'Description'], ['IPV6Address', 'IPV6Address'], ['IPAddress', 'IPAddress'],
+  ['DeviceName', 'DeviceName'], ['DeviceType', 'DeviceType'], ['LastSignalReceived', 'LastSignalReceived'],
+  ['IPAddrAttributes', 'IPAddrAttributes'], ['AppID', 'AppID'], ['ClusterID', 'ClusterID'], ['NodeID', 'NodeID'],
+  ['Reason', 'Reason'],
+];
+const LABEL_KEY = new Map(LABELS);
+const LABEL_RE = new RegExp(
+  '(?<![\\w.])(' + LABELS.map(([l]) => l.replace(/ /g, ' ')).join('|') + ')\\.?(?: ?[\\[(]Optional[\\])])?\\.?\\s?:',
+  'g',
+);
+
+/** Reads one line. Returns null when the line holds no CUCM alarm. Never throws. */
+export function parseAlarmLine(line: string): ParsedAlarm | null {
+  const pct = line.indexOf('%');
+  if (pct >= 0) {
+    let at = pct;
+    // The header is usually the first '%' but a receiver prefix may contain one; try a few.
+    for (let tries = 0; at >= 0 && tries < 4; tries++) {
+      const r = parseCiscoLog(line, at);
+      if (r) return r;
+      at = line.indexOf('%', at + 1);
+    }
+  }
+  if (line.indexOf('|Alarm') >= 0) return parseSdl(line);
+  return null;
+}
+
+function parseCiscoLog(line: string, at: number): ParsedAlarm | null {
+  HEADER.lastIndex = at;
+  const h = HEADER.exec(line);
+  if (!h) return null;
+  const app = h[1]!;
+  const severity = Number(h[2]);
+  const name = h[3]!;
+  const appStart = at + 1;
+  const severityStart = appStart + app.length + 1;
+  const nameStart = severityStart + 2;
+  const nameEnd = nameStart + name.length;
+  let i = nameEnd + 1;
+  while (i < line.length && line.charCodeAt(i) === 32) i++;
+  const params: AlarmParam[] = [];
+  let truncated = false;
+  let form: ParsedAlarm['form'] = 'ciscolog';
+  let text = '';
+  if (line.charCodeAt(i) === 37 /* % */) {
+    // %[K=V][K=V]...: text   (spaces allowed between groups)
+    i++;
+    for (;;) {
+      while (i < line.length && line.charCodeAt(i) === 32) i++;
+      if (line.charCodeAt(i) !== 91 /* [ */) break;
+      const close = line.indexOf(']', i + 1);
+      if (close < 0) {
+        truncated = true;
+        pushTag(params, line, i + 1, line.length);
+        i = line.length;
+        break;
+      }
+      pushTag(params, line, i + 1, close);
+      i = close + 1;
+    }
+    if (!truncated) {
+      if (line.charCodeAt(i) === 58 /* : */) text = line.slice(i + 1).trim();
+      else if (i >= line.length) truncated = true;
+      else text = line.slice(i).trim();
+    }
+  } else {
+    text = line.slice(i).trim();
+    const base = i;
+    const found = labelledParams(text, base);
+    if (found.length) {
+      form = 'labelled';
+      params.push(...found);
+    }
+  }
+  return {
+    form, app, appStart, severity, severityStart, name, nameStart, nameEnd, params, start: at,
+    prefix: line.slice(0, at), text, truncated,
+  };
+}
+
+function pushTag(params: AlarmParam[], line: string, from: number, to: number): void {
+  const eq = line.indexOf('=', from);
+  if (eq < 0 || eq >= to) return;
+  let ks = from;
+  while (ks < eq && line.charCodeAt(ks) === 32) ks++;
+  params.push({ key: line.slice(ks, eq).trim(), value: line.slice(eq + 1, to), keyStart: ks, keyEnd: eq, valueStart: eq + 1, valueEnd: to });
+}
+
+/** "Device name.:SEP... Device IP address.:10.1.1.1 Reason Code [Optional].:12" with columns relative to `base`. */
+function labelledParams(text: string, base: number): AlarmParam[] {
+  const out: AlarmParam[] = [];
+  LABEL_RE.lastIndex = 0;
+  const hits: { label: string; start: number; end: number }[] = [];
+  let m: RegExpExecArray | null;
+  while ((m = LABEL_RE.exec(text))) hits.push({ label: m[1]!, start: m.index, end: m.index + m[0].length });
+  for (let k = 0; k < hits.length; k++) {
+    const hit = hits[k]!;
+    const stop = k + 1 < hits.length ? hits[k + 1]!.start : text.length;
+    let vs = hit.end;
+    while (vs < stop && text.charCodeAt(vs) === 32) vs++;
+    let ve = stop;
+    while (ve > vs && (text.charCodeAt(ve - 1) === 32 || text.charCodeAt(ve - 1) === 44)) ve--;
+    out.push({
+      key: LABEL_KEY.get(hit.label)!, value: text.slice(vs, ve), keyStart: base + hit.start, keyEnd: base + hit.start + hit.label.length,
+      valueStart: base + vs, valueEnd: base + ve,
+    });
+  }
+  return out;
+}
+
+const SDL_SEVERITY: Record<string, number> = {
+  Emergency: 0, Alert: 1, Critical: 2, Error: 3, Warning: 4, Notice: 5, Informational: 6, Information: 6, Info: 6, Debug: 7,
+};
+
+function parseSdl(line: string): ParsedAlarm | null {
+  const m = SDL.exec(line);
+  if (!m) return null;
+  const body = m[0].length;
+  const field = (label: string): { value: string; start: number } | null => {
+    const k = line.indexOf(label + ': ', body);
+    if (k < 0) return null;
+    const vs = k + label.length + 2;
+    const comma = line.indexOf(',', vs);
+    return { value: line.slice(vs, comma < 0 ? line.length : comma).trim(), start: vs };
+  };
+  const cls = field('AlarmClass');
+  const nm = field('AlarmName');
+  if (!nm || !nm.value) return null;
+  const sev = field('AlarmSeverity');
+  const params: AlarmParam[] = [];
+  const pk = line.indexOf('AlarmParameters:', body);
+  let truncated = pk < 0;
+  if (pk >= 0) {
+    const re = /(?:^|,)\s*([A-Za-z][A-Za-z0-9]*):/g;
+    const from = pk + 'AlarmParameters:'.length;
+    const seg = line.slice(from);
+    const hits: { key: string; ks: number; vs: number; start: number }[] = [];
+    let r: RegExpExecArray | null;
+    while ((r = re.exec(seg))) {
+      const ks = from + r.index + r[0].indexOf(r[1]!);
+      hits.push({ key: r[1]!, ks, vs: from + r.index + r[0].length, start: from + r.index });
+    }
+    for (let k = 0; k < hits.length; k++) {
+      const h = hits[k]!;
+      const stop = k + 1 < hits.length ? hits[k + 1]!.start : line.length;
+      let ve = stop;
+      while (ve > h.vs && (line.charCodeAt(ve - 1) === 32 || line.charCodeAt(ve - 1) === 44)) ve--;
+      params.push({ key: h.key, value: line.slice(h.vs, ve), keyStart: h.ks, keyEnd: h.ks + h.key.length, valueStart: h.vs, valueEnd: ve });
+    }
+    // CUCM ends the list with a comma; a line without it was cut.
+    if (!/,\s*$/.test(line)) truncated = true;
+  }
+  return {
+    form: 'sdl', app: cls?.value ?? 'CallManager', appStart: cls?.start ?? 0,
+    severity: sev ? SDL_SEVERITY[sev.value] ?? -1 : -1, severityStart: sev?.start ?? 0,
+    name: nm.value, nameStart: nm.start, nameEnd: nm.start + nm.value.length, params, start: 0, prefix: m[1]!,
+    text: field('AlarmDescription')?.value ?? '', truncated,
+  };
+}
+
+export function paramValue(p: ParsedAlarm, key: string): string | undefined {
+  for (const x of p.params) if (x.key === key) return x.value;
+  return undefined;
+}
+
+/** True for the CallManager service's own alarms (the ones this tool knows or should know). */
+export function isCallManagerApp(app: string): boolean {
+  return app === 'UC_CALLMANAGER' || app.startsWith('CCM_CALLMANAGER') || app === 'CallManager';
+}
+
+export interface AlarmReaderOptions {
+  /** Index of the source in the analysis. */
+  readonly source: number;
+  /** Reference date for stamps without a year or date (file modification time), if any. */
+  readonly referenceDate?: Date | null;
+}
+
+/** Turns lines into AlarmMessages; aggregates per-name and per-code problems so large files stay bounded. */
+export class AlarmReader {
+  readonly messages: AlarmMessage[] = [];
+  private readonly intern = new Map<string, string>();
+  private readonly unknownNames = new Map<string, { count: number; line: number }>();
+  private readonly unknownReasons = new Map<string, { count: number; line: number }>();
+  private readonly unknownZones = new Map<string, number>();
+  private clock: DayClock | null = null;
+  private noYearLines = 0;
+  private todLines = 0;
+  private undatedLines = 0;
+
+  constructor(private readonly opts: AlarmReaderOptions, private readonly problems: ProblemSink) {}
+
+  /** Feed one line; cheap for lines that hold no alarm. */
+  line(text: string, lineNo: number): void {
+    if (text.indexOf('%') < 0 && text.indexOf('|Alarm') < 0) return;
+    const p = parseAlarmLine(text);
+    if (!p) return;
+    const info = ALARMS.get(p.name);
+    if (!info) {
+      if (isCallManagerApp(p.app)) {
+        const u = this.unknownNames.get(p.name);
+        if (u) u.count++;
+        else this.unknownNames.set(p.name, { count: 1, line: lineNo });
+      }
+      return;
+    }
+    let device = '';
+    let ip = '';
+    let protocol = '';
+    let deviceType = NaN;
+    let reason = NaN;
+    let lastSignal = '';
+    let node = '';
+    for (const q of p.params) {
+      switch (q.key) {
+        case 'DeviceName': device = this.str(q.value.trim()); break;
+        case 'IPAddress': ip = this.str(q.value.trim()); break;
+        case 'Protocol': protocol = this.str(q.value.trim()); break;
+        case 'DeviceType': deviceType = toInt(q.value); break;
+        case 'Reason': reason = toInt(q.value); break;
+        case 'LastSignalReceived': lastSignal = this.str(q.value.trim()); break;
+        case 'NodeID': node = this.str(q.value.trim()); break;
+      }
+    }
+    if (p.truncated) {
+      this.problems.add('alarm.truncated', 'warning', `${p.name} on line ${lineNo} is cut off: its parameter list does not end${Number.isNaN(reason) && info.reasons ? ', and the Reason is missing' : ''}.`, lineNo, p.start);
+    }
+    if (info.reasons && !Number.isNaN(reason) && !info.reasons.has(reason)) {
+      const key = `${p.name}\u0000${reason}`;
+      const u = this.unknownReasons.get(key);
+      if (u) u.count++;
+      else this.unknownReasons.set(key, { count: 1, line: lineNo });
+    }
+    const { time, dated } = this.timeOf(p);
+    this.messages.push({
+      kind: 'alarm', loc: { source: this.opts.source, line: lineNo, frame: null, col: p.nameStart, endCol: p.nameEnd },
+      time, dated, name: info.name, logged: p.severity, device, ip, protocol, deviceType, reason, lastSignal, node,
+      truncated: p.truncated,
+    });
+  }
+
+  private timeOf(p: ParsedAlarm): { time: number; dated: boolean } {
+    const ref = this.opts.referenceDate ?? null;
+    if (p.form === 'sdl') {
+      const tod = parseTimeOfDay(p.prefix);
+      if (Number.isNaN(tod)) return { time: NaN, dated: false };
+      this.todLines++;
+      if (!this.clock) {
+        const base = ref ? Date.UTC(ref.getUTCFullYear(), ref.getUTCMonth(), ref.getUTCDate()) : 0;
+        this.clock = new DayClock(base);
+      }
+      return { time: this.clock.at(tod), dated: ref !== null };
+    }
+    const s = parseSyslogStamp(p.prefix);
+    if (!s) {
+      this.undatedLines++;
+      return { time: NaN, dated: false };
+    }
+    if (s.unknownZone) this.unknownZones.set(s.unknownZone, (this.unknownZones.get(s.unknownZone) ?? 0) + 1);
+    if (s.noYear) {
+      this.noYearLines++;
+      if (ref) return { time: withYear(s.noYear, ref), dated: true };
+      return { time: Date.UTC(1970, s.noYear.month, s.noYear.day) + s.noYear.tod, dated: false };
+    }
+    return { time: s.ms, dated: true };
+  }
+
+  private str(s: string): string {
+    const got = this.intern.get(s);
+    if (got !== undefined) return got;
+    // Copy before keeping: a slice would pin the whole chunk it came from.
+    const own = s.length > 12 ? Buffer.from(s, 'utf8').toString('utf8') : s;
+    if (this.intern.size < 1_000_000) this.intern.set(own, own);
+    return own;
+  }
+
+  /** Closes the source: turns the aggregates into problem entries. */
+  finish(): void {
+    for (const [name, u] of this.unknownNames) {
+      this.problems.add('alarm.unknown-name', 'information', `Alarm ${name} is not in CUCM Lens's alarm table (${count(u.count, 'line')}, first on line ${u.line}); it is highlighted but not analysed.`, u.line);
+    }
+    for (const [key, u] of this.unknownReasons) {
+      const [name, code] = key.split('\u0000');
+      this.problems.add('alarm.unknown-reason', 'warning', `Reason=${code} is not a known ${name} reason code (${count(u.count, 'line')}, first on line ${u.line}).`, u.line);
+    }
+    for (const [zone, n] of this.unknownZones) {
+      this.problems.add('input.time-zone', 'warning', `Time zone "${zone}" is not known (${count(n, 'line')}); those times were taken as UTC.`);
+    }
+    const ref = this.opts.referenceDate;
+    if (this.noYearLines) {
+      this.problems.add('input.no-year', 'information', ref
+        ? `${count(this.noYearLines, 'time stamp')} carry no year; the year was taken from the file's date (${ref.toISOString().slice(0, 10)}).`
+        : `${count(this.noYearLines, 'time stamp')} carry no year and the file's date is unknown; times are shown without a date.`);
+    }
+    if (this.todLines) {
+      this.problems.add('input.no-date', 'information', ref
+        ? `${count(this.todLines, 'trace record')} carry only a time of day; the date was taken from the file's date (${ref.toISOString().slice(0, 10)}).`
+        : `${count(this.todLines, 'trace record')} carry only a time of day; times are shown without a date.`);
+    }
+    if (this.undatedLines) {
+      this.problems.add('input.no-time', 'warning', `${count(this.undatedLines, 'alarm')} carry no time stamp that could be read; they are listed but not placed on the timeline.`);
+    }
+    this.unknownNames.clear();
+    this.unknownReasons.clear();
+  }
+}
+
+function toInt(v: string): number {
+  const t = v.trim();
+  return /^\d{1,9}$/.test(t) ? Number(t) : NaN;
+}
+
+function count(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
+}
