@@ -33,9 +33,8 @@ class TextSource {
   private splitter: LineSplitter | null = null;
   private reader: AlarmReader | null = null;
 
-  constructor(file: string, private readonly index: number, private readonly referenceDate: Date | null, format?: SourceFormat) {
-    this.info = { file, format: format ?? 'unknown', messages: 0, problems: [] };
-    if (format) this.begin(format);
+  constructor(file: string, private readonly index: number, private readonly referenceDate: Date | null, private readonly forced?: SourceFormat) {
+    this.info = { file, format: forced ?? 'unknown', messages: 0, problems: [] };
   }
 
   push(text: string): void {
@@ -56,7 +55,7 @@ class TextSource {
       this.splitter = new LineSplitter(() => {}, this.sink);
       return;
     }
-    this.begin(detectTextFormat(head, this.info.file));
+    this.begin(this.forced ?? detectTextFormat(head, this.info.file));
     this.splitter!.push(head);
   }
 

@@ -1,0 +1,196 @@
+// The language server as an editor sees it: `node dist/server.js --stdio`, driven over a real JSON-RPC connection.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification,
+  DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, PublishDiagnosticsNotification, HoverRequest,
+  InlayHintRequest, DocumentSymbolRequest, FoldingRangeRequest, ConfigurationRequest, ShutdownRequest, ExitNotification,
+  DidChangeConfigurationNotification,
+} from 'vscode-languageserver-protocol/node';
+import type { ProtocolConnection, PublishDiagnosticsParams, Hover, MarkupContent, DocumentSymbol, InlayHint } from 'vscode-languageserver-protocol/node';
+import { EXAMPLES, SERVER, SEED_LINE } from '../helpers/paths';
+
+interface Session {
+  proc: ChildProcessWithoutNullStreams;
+  conn: ProtocolConnection;
+  diagnostics: Map<string, PublishDiagnosticsParams[]>;
+  waiters: ((p: PublishDiagnosticsParams) => void)[];
+  settings: Record<string, unknown>;
+}
+
+const sessions: Session[] = [];
+after(async () => {
+  for (const s of sessions) {
+    try {
+      await s.conn.sendRequest(ShutdownRequest.type);
+      await s.conn.sendNotification(ExitNotification.type);
+    } catch {
+      // already gone
+    }
+    s.conn.dispose();
+    s.proc.kill();
+  }
+});
+
+async function start(settings: Record<string, unknown> = {}, configurationCapability = true): Promise<Session> {
+  const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: 'pipe' });
+  const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+  const s: Session = { proc, conn, diagnostics: new Map(), waiters: [], settings };
+  conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
+    const list = s.diagnostics.get(p.uri) ?? [];
+    list.push(p);
+    s.diagnostics.set(p.uri, list);
+    for (const w of s.waiters.splice(0)) w(p);
+  });
+  conn.onRequest(ConfigurationRequest.type, (p) => p.items.map((i) => (i.section === 'cucmLens' ? s.settings : null)));
+  conn.listen();
+  sessions.push(s);
+  const init = await conn.sendRequest(InitializeRequest.type, {
+    processId: process.pid, rootUri: pathToFileURL(EXAMPLES).href, workspaceFolders: null,
+    capabilities: {
+      workspace: { configuration: configurationCapability },
+      textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] }, inlayHint: {}, documentSymbol: { hierarchicalDocumentSymbolSupport: true } },
+    },
+  });
+  assert.ok(init.capabilities.hoverProvider);
+  assert.ok(init.capabilities.inlayHintProvider);
+  await conn.sendNotification(InitializedNotification.type, {});
+  return s;
+}
+
+function waitDiagnostics(s: Session, uri: string, pred: (p: PublishDiagnosticsParams) => boolean = () => true): Promise<PublishDiagnosticsParams> {
+  const have = (s.diagnostics.get(uri) ?? []).find(pred);
+  if (have) return Promise.resolve(have);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} within 10 s`)), 10000);
+    const w = (p: PublishDiagnosticsParams): void => {
+      if (p.uri === uri && pred(p)) {
+        clearTimeout(timer);
+        resolve(p);
+      } else s.waiters.push(w);
+    };
+    s.waiters.push(w);
+  });
+}
+
+async function open(s: Session, file: string, languageId = 'cucm-syslog', text?: string): Promise<string> {
+  const uri = pathToFileURL(file).href;
+  await s.conn.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId, version: 1, text: text ?? fs.readFileSync(file, 'utf8') },
+  });
+  return uri;
+}
+
+const SEED = path.join(EXAMPLES, 'seed-200410', 'cucm-syslog.txt');
+const CASE2 = path.join(EXAMPLES, 'case2-port-security', 'cucm-syslog.txt');
+
+test('opening the seed syslog publishes the decoded unregistration', async () => {
+  const s = await start();
+  const uri = await open(s, SEED);
+  const d = await waitDiagnostics(s, uri);
+  assert.equal(d.diagnostics.length, 1);
+  const diag = d.diagnostics[0]!;
+  assert.equal(diag.code, 'alarm.endpoint-unregistered');
+  assert.equal(diag.severity, 1);
+  assert.equal(diag.source, 'CUCM Lens');
+  assert.match(diag.message as string, /Reason 13 KeepAliveTimeout/);
+  const col = SEED_LINE.indexOf('EndPointUnregistered');
+  assert.deepEqual(diag.range, { start: { line: 0, character: col }, end: { line: 0, character: col + 'EndPointUnregistered'.length } });
+
+  const hoverAt = async (needle: string, delta = 0): Promise<string> => {
+    const h = (await s.conn.sendRequest(HoverRequest.type, {
+      textDocument: { uri }, position: { line: 0, character: SEED_LINE.indexOf(needle) + delta },
+    })) as Hover | null;
+    assert.ok(h, `hover at ${needle}`);
+    return (h.contents as MarkupContent).value;
+  };
+  assert.match(await hoverAt('Reason=13', 7), /\*\*Reason 13 — KeepAliveTimeout\*\*[\s\S]*What to check/);
+  assert.match(await hoverAt('DeviceType=592', 11), /DeviceType 592 — Cisco 3905/);
+  assert.match(await hoverAt('LastSignalReceived='), /primary-line refresh REGISTER/);
+  assert.match(await hoverAt('IPAddrAttributes=0'), /unknown .*unverified/);
+  assert.match(await hoverAt('Protocol=SIP', 10), /115 s/);
+  assert.match(await hoverAt('EndPointUnregistered', 3), /\*\*EndPointUnregistered\*\*[\s\S]*lowered to Informational[\s\S]*Logged here at 3 Error/);
+  assert.match(await hoverAt('DeviceName=SEP', 12), /SEPE0D1730A8137[\s\S]*1 unregistration/);
+  const none = await s.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 2 } });
+  assert.equal(none, null, 'no hover on the receiver prefix');
+
+  const hints = (await s.conn.sendRequest(InlayHintRequest.type, {
+    textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } },
+  })) as InlayHint[];
+  assert.deepEqual(hints.map((h) => h.label as string), ['Cisco 3905', 'KeepAliveTimeout']);
+  const reasonEnd = SEED_LINE.indexOf('Reason=13') + 'Reason=13'.length;
+  assert.deepEqual(hints[1]!.position, { line: 0, character: reasonEnd });
+});
+
+test('symbols list devices with their alarms; folding, and flapping diagnostics with related evidence', async () => {
+  const s = await start();
+  const uri = await open(s, CASE2);
+  const d = await waitDiagnostics(s, uri);
+  const flaps = d.diagnostics.filter((x) => x.code === 'alarm.flapping');
+  assert.equal(flaps.length, 2);
+  assert.match(flaps[0]!.message as string, /every ~16 min/);
+  assert.ok(flaps[0]!.relatedInformation!.length >= 6);
+  assert.equal(flaps[0]!.relatedInformation![0]!.location.uri, uri);
+  const unknown = d.diagnostics.find((x) => x.code === 'alarm.unknown-name');
+  assert.ok(unknown, 'unknown alarm names are reported as input problems');
+
+  const symbols = (await s.conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) as DocumentSymbol[];
+  const names = symbols.map((x) => x.name);
+  assert.deepEqual(names.slice(0, 2).sort(), ['SEP0024142DDF24', 'SEP1C1D862F7A31']);
+  const lobby = symbols.find((x) => x.name === 'SEP0024142DDF24')!;
+  assert.equal(lobby.children!.length, 28);
+  assert.match(lobby.detail!, /10\.106\.114\.185 · Cisco 8961 · SIP · 14 unregistrations/);
+  assert.match(lobby.children![0]!.name, /EndPointUnregistered · Reason 13 KeepAliveTimeout/);
+  const folds = await s.conn.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } });
+  assert.ok(Array.isArray(folds));
+});
+
+test('settings are pulled per document: inlay hints off, a lower diagnostics cap', async () => {
+  const s = await start({ inlayHints: { enabled: false }, maxDiagnosticsPerFile: 10 });
+  const uri = await open(s, CASE2);
+  const d = await waitDiagnostics(s, uri);
+  const shown = d.diagnostics.filter((x) => x.source === 'CUCM Lens' && x.code !== 'lens.truncated');
+  assert.equal(shown.length, 10);
+  assert.ok(shown.every((x) => x.severity === 1), 'errors are kept first');
+  assert.match(d.diagnostics.find((x) => x.code === 'lens.truncated')!.message as string, /more findings are not shown/);
+  const hints = await s.conn.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } } });
+  assert.deepEqual(hints, []);
+  // a configuration change re-analyses open documents
+  s.settings = {};
+  await s.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: { cucmLens: {} } });
+  const again = await waitDiagnostics(s, uri, (p) => !p.diagnostics.some((x) => x.code === 'lens.truncated'));
+  assert.ok(again.diagnostics.length > 10);
+});
+
+test('edits re-analyse the new version; bad documents give problems, not crashes', async () => {
+  const s = await start({}, false);
+  const uri = await open(s, path.join(EXAMPLES, 'edited.cucm-syslog'), 'cucm-syslog', 'nothing here\n');
+  const first = await waitDiagnostics(s, uri);
+  assert.equal(first.diagnostics.filter((x) => x.source === 'CUCM Lens').length, 0);
+  await s.conn.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version: 2 }, contentChanges: [{ text: SEED_LINE + '\n' }],
+  });
+  const second = await waitDiagnostics(s, uri, (p) => p.version === 2);
+  assert.equal(second.diagnostics[0]!.code, 'alarm.endpoint-unregistered');
+
+  const binUri = await open(s, path.join(EXAMPLES, 'binary.cucm-syslog'), 'cucm-syslog', '\u0000\u0001\u0002\u0003garbage\u0000'.repeat(200));
+  const bin = await waitDiagnostics(s, binUri);
+  assert.equal(bin.diagnostics[0]!.code, 'input.binary');
+
+  const longUri = await open(s, path.join(EXAMPLES, 'long.cucm-syslog'), 'cucm-syslog', 'x'.repeat(1_000_000) + '\n' + SEED_LINE);
+  const long = await waitDiagnostics(s, longUri);
+  assert.deepEqual(long.diagnostics.map((x) => x.code).sort(), ['alarm.endpoint-unregistered', 'input.long-line']);
+  const hover = await s.conn.sendRequest(HoverRequest.type, { textDocument: { uri: longUri }, position: { line: 0, character: 500_000 } });
+  assert.equal(hover, null);
+
+  const traceUri = await open(s, path.join(EXAMPLES, 'alarm-forms', 'SDL002_100_000417.txt'), 'cucm-trace');
+  const trace = await waitDiagnostics(s, traceUri);
+  assert.deepEqual(trace.diagnostics.filter((x) => x.source === 'CUCM Lens').map((x) => x.code).sort(), ['alarm.connection-failure', 'alarm.endpoint-unregistered']);
+  const folds = (await s.conn.sendRequest(FoldingRangeRequest.type, { textDocument: { uri: traceUri } })) as unknown[];
+  assert.ok(Array.isArray(folds));
+});
