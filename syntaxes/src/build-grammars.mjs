@@ -27,7 +27,7 @@ const OCTET = R`(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])`;
 const IPV4 = R`(?<![\w.])${OCTET}(?:\.${OCTET}){3}(?!\w|\.\d)`;
 const HEX4 = R`[0-9A-Fa-f]{1,4}`;
 /** IPv6: eight groups, or a compressed form containing '::' (optionally with a %zone). */
-const IPV6 = R`(?<![\w:.])(?:(?:${HEX4}:){7}${HEX4}|(?:${HEX4}(?::${HEX4})*)?::(?:${HEX4}(?::${HEX4})*)?)(?:%[\w.]+)?(?![\w:])`;
+const IPV6 = R`(?<![\w.]|[0-9A-Fa-f]:|::)(?:(?:${HEX4}:){7}${HEX4}|(?:${HEX4}(?::${HEX4})*)?::(?:${HEX4}(?::${HEX4})*)?)(?:%[\w.]+)?(?![\w:])`;
 /** Colon- or dash-separated MAC address. */
 const MAC = R`(?<![\w:\-])[0-9A-Fa-f]{2}(?:([:\-])[0-9A-Fa-f]{2})(?:\1[0-9A-Fa-f]{2}){4}(?![\w:\-])`;
 /** Wireshark's vendor-resolved MAC, e.g. Cisco_3a:4b:5c. */
@@ -65,6 +65,19 @@ function suffixer(suffix) {
       .join(' ');
 }
 
+/** Alarm names by meaning: unregistration, transient/failure, registration, anything else. */
+function alarmNamePatterns(S) {
+  return [
+    { match: R`\b(?:EndPointUnregistered|DeviceUnregistered)\b`, name: S('keyword.control.alarm.unregistered') },
+    {
+      match: R`\b(?:EndPointTransientConnection|DeviceTransientConnection|ConnectionFailure)\b`,
+      name: S('keyword.control.alarm.failure'),
+    },
+    { match: R`\b(?:EndPointRegistered|DeviceRegistered)\b`, name: S('keyword.other.alarm.registered') },
+    { match: R`\b[A-Za-z_][A-Za-z0-9_]*\b`, name: S('entity.name.function.alarm') },
+  ];
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // source.cucm-syslog
 // ---------------------------------------------------------------------------------------------------------------
@@ -72,10 +85,10 @@ function cucmSyslog() {
   const S = suffixer('cucm-syslog');
 
   // Key families whose values get a special scope (shared by [Key=Value] tags and SDL "Key:Value," parameters).
-  const KEY_DEVICE = R`DeviceName|Device\s?Name|DevName|Name`;
+  const KEY_DEVICE = R`DeviceName|Device\s?Name|DevName`;
   const KEY_IP = R`[A-Za-z]*IP(?:[vV][46])?Addr(?:ess)?`;
   const KEY_REASON = R`Reason(?:\s?Code)?`;
-  const KEY_DEVTYPE = R`DeviceType|Device\s?Type|DevType|Model`;
+  const KEY_DEVTYPE = R`DeviceType|Device\s?Type|DevType`;
 
   const VALUE = S('string.unquoted.value');
   const specialValues = {
@@ -117,7 +130,7 @@ function cucmSyslog() {
   const LEGACY_VALUE_END = R`(?=\s+${LEGACY_KEY}:|\s*$)`;
   function legacyRule(keyRe, valueCapture) {
     return {
-      match: R`\b(${keyRe}(?:\.?\s*\[Optional\]\.?|\.))(:)(.*?)${LEGACY_VALUE_END}`,
+      match: R`\b((?:${keyRe})(?:\.?\s*\[Optional\]\.?|\.))(:)(.*?)${LEGACY_VALUE_END}`,
       captures: cap({
         1: S('variable.parameter.key'),
         2: S('punctuation.separator.key-value'),
@@ -260,17 +273,7 @@ function cucmSyslog() {
         match: R`(?!%\[)\S(?:.*?\S)?(?=\s+${LEGACY_KEY}:|\s*$)`,
         name: S('string.unquoted.message'),
       },
-      'alarm-name': {
-        patterns: [
-          { match: R`\b(?:EndPointUnregistered|DeviceUnregistered)\b`, name: S('keyword.control.alarm.unregistered') },
-          {
-            match: R`\b(?:EndPointTransientConnection|DeviceTransientConnection|ConnectionFailure)\b`,
-            name: S('keyword.control.alarm.failure'),
-          },
-          { match: R`\b(?:EndPointRegistered|DeviceRegistered)\b`, name: S('keyword.other.alarm.registered') },
-          { match: R`\b[A-Za-z_][A-Za-z0-9_]*\b`, name: S('entity.name.function.alarm') },
-        ],
-      },
+      'alarm-name': { patterns: alarmNamePatterns(S) },
       'severity-digit-class': {
         comment: 'Extra scope by syslog severity value so Dark+/Light+ colour it (token.*-token are styled there).',
         patterns: [
@@ -432,12 +435,25 @@ function cucmTrace() {
         patterns: [{ include: '#alarm-fields' }, { include: '#inline' }],
       },
       'alarm-fields': {
-        match: R`\b(AlarmName)\s*(:)\s*([A-Za-z_][A-Za-z0-9_]*)`,
-        captures: cap({
-          1: S('variable.parameter.key'),
-          2: S('punctuation.separator.key-value'),
-          3: S('entity.name.function.alarm'),
-        }),
+        comment: 'Inside SDL Alarm* records: the alarm name (classified like in source.cucm-syslog) and the reason code.',
+        patterns: [
+          {
+            match: R`\b(AlarmName)\s*(:)\s*([A-Za-z_][A-Za-z0-9_]*)`,
+            captures: cap({
+              1: S('variable.parameter.key'),
+              2: S('punctuation.separator.key-value'),
+              3: { patterns: alarmNamePatterns(S) },
+            }),
+          },
+          {
+            match: R`\b(Reason(?:\s?[Cc]ode)?)\s*([:=])\s*(\d+)`,
+            captures: cap({
+              1: S('variable.parameter.key'),
+              2: S('punctuation.separator.key-value'),
+              3: S('constant.numeric.reason'),
+            }),
+          },
+        ],
       },
       'sip-marker': {
         comment: '[286938,NET] / [12,INT] before a traced SIP message',
@@ -526,7 +542,7 @@ function cucmTrace() {
       keepalive: {
         patterns: [
           { match: R`\b\w*(?i:keep-?alive-?ack)\w*\b`, name: S('keyword.other.keepalive.ack') },
-          { match: R`\b(?:\w+-)?(?i:keep-?alive)\w*\b`, name: S('keyword.other.keepalive') },
+          { match: R`\b(?:\w+-)?\w*?(?i:keep-?alive)\w*\b`, name: S('keyword.other.keepalive') },
         ],
       },
       device: { match: DEVICE_NAME, name: S('entity.name.type.device') },
@@ -558,7 +574,7 @@ function cucmTrace() {
 // ---------------------------------------------------------------------------------------------------------------
 function captureExport() {
   const S = suffixer('capture-export');
-  const TIME = R`(?:\d{4}-\d{2}-\d{2}[ T]${TIME_OF_DAY}(?:\.\d+)?|${TIME_OF_DAY}(?:\.\d+)?|\d+\.\d+|\d+)`;
+  const TIME = R`(?:\d{4}-\d{2}-\d{2}[ T]${TIME_OF_DAY}(?:\.\d+)?|${TIME_OF_DAY}(?:\.\d+)?|\d+\.\d+)`;
   const PROTO = R`[A-Za-z][A-Za-z0-9._+\-]*(?:/[A-Za-z0-9._+\-]+)*`;
   const SCCP_PROTO = R`(?:SKINNY|SCCP)(?:/[A-Za-z0-9]+)?`;
   const ARROW = R`(?:→|->|>)`;
@@ -643,7 +659,7 @@ function captureExport() {
         }),
         end: '$',
         name: S('meta.packet.summary'),
-        patterns: [{ match: '"', name: q }, { match: R`(?<=")(,)(?=")|^,|,$`, name: comma }, { include: '#info' }],
+        patterns: [{ match: '"', name: q }, { match: R`(?<="),(?=")`, name: comma }, { include: '#info' }],
       },
       'summary-sccp': {
         comment: 'Summary line of a SKINNY packet: the Info words are SCCP message names.',
@@ -677,6 +693,7 @@ function captureExport() {
             match: R`(?<=\s)(${SCCP_PROTO}|SIP(?:/SDP)?|TCP|UDP|ARP|TLSv1(?:\.[0-3])?|SSL|ICMPv6|ICMP|DNS|RTP|RTCP)(?=\s+\d+\s)`,
             name: S('support.type.protocol'),
           },
+          { match: R`(?<=[\s",])${SIP_METHODS}(?=[\s",]|$)`, name: S('keyword.other.sip.method') },
           { match: '"', name: q },
           { include: '#info' },
         ],
@@ -729,7 +746,7 @@ function captureExport() {
             }),
           },
           {
-            match: R`(\[)(Expert Info \((?:Error|Warning)/[^\]]*)(\])`,
+            match: R`(\[)(Expert Info \((?:Error|Warning)/[^\]]*|Expert Info \([^)]*\): This frame is a \(suspected\)[^\]]*)(\])`,
             captures: cap({
               1: S('punctuation.definition.analysis.begin'),
               2: S('markup.deleted.analysis'),
