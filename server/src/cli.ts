@@ -73,20 +73,23 @@ class Out {
 
 function sortedFindings(r: AnalysisResult): Finding[] {
   return [...r.findings].sort((a, b) =>
-    a.loc.source - b.loc.source || (a.loc.line ?? a.loc.frame ?? 0) - (b.loc.line ?? b.loc.frame ?? 0) || a.rule.localeCompare(b.rule));
+    a.loc.source - b.loc.source || (a.loc.line ?? a.loc.frame ?? 0) - (b.loc.line ?? b.loc.frame ?? 0) || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
 }
 
 function problemJson(p: Problem): object {
   return { code: p.code, severity: p.severity, message: p.message, line: p.line, frame: p.frame, offset: p.offset };
 }
 
-function findingJson(f: Finding, sources: readonly SourceInfo[]): object {
-  return {
-    rule: f.rule, severity: f.severity, message: f.message, file: sources[f.loc.source]?.file ?? null,
-    line: f.loc.line, frame: f.loc.frame, time: isoTime(f.time), device: f.device ?? null,
-    related: f.related.map((r) => ({ file: sources[r.loc.source]?.file ?? null, line: r.loc.line, frame: r.loc.frame, message: r.message })),
-    evidence: f.evidence,
-  };
+/** One finding as JSON text, written field by field (a large log has hundreds of thousands of them). */
+function findingJson(f: Finding, sources: readonly SourceInfo[]): string {
+  const file = sources[f.loc.source]?.file ?? null;
+  const t = isoTime(f.time);
+  const related = f.related.length
+    ? JSON.stringify(f.related.map((r) => ({ file: sources[r.loc.source]?.file ?? null, line: r.loc.line, frame: r.loc.frame, message: r.message })))
+    : '[]';
+  return `{"rule":"${f.rule}","severity":"${f.severity}","message":${JSON.stringify(f.message)},"file":${JSON.stringify(file)},` +
+    `"line":${f.loc.line},"frame":${f.loc.frame},"time":${t === null ? 'null' : `"${t}"`},"device":${f.device === undefined ? 'null' : JSON.stringify(f.device)},` +
+    `"related":${related},"evidence":${JSON.stringify(f.evidence)}}`;
 }
 
 async function writeJson(out: Out, r: AnalysisResult): Promise<void> {
@@ -97,7 +100,7 @@ async function writeJson(out: Out, r: AnalysisResult): Promise<void> {
   }
   await out.write('],"findings":[');
   const fs = sortedFindings(r);
-  for (let i = 0; i < fs.length; i++) await out.write((i ? ',\n' : '\n') + JSON.stringify(findingJson(fs[i]!, r.sources)));
+  for (let i = 0; i < fs.length; i++) await out.write((i ? ',\n' : '\n') + findingJson(fs[i]!, r.sources));
   await out.write('\n]}\n');
 }
 

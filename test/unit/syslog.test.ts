@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AlarmReader, paramValue, parseAlarmLine } from '../../server/src/sources/syslog';
 import { ProblemSink } from '../../server/src/sources/text';
-import { parseSyslogStamp, withYear, formatDuration, DayClock, parseTimeOfDay } from '../../server/src/sources/time';
+import { ciscoStampBefore, parseSyslogStamp, withYear, formatDuration, DayClock, parseTimeOfDay } from '../../server/src/sources/time';
 import { detectTextFormat, sniffBinary } from '../../server/src/sources/detect';
 import { SEED_LINE } from '../helpers/paths';
 
@@ -136,4 +136,23 @@ test('format detection by content', () => {
   assert.equal(sniffBinary(Uint8Array.from([0xd4, 0xc3, 0xb2, 0xa1, 2, 0])), 'pcap');
   assert.equal(sniffBinary(Uint8Array.from([0x0a, 0x0d, 0x0d, 0x0a, 0, 0])), 'pcapng');
   assert.equal(sniffBinary(Uint8Array.from([0x1f, 0x8b, 8, 0])), 'gzip');
+});
+
+test('the fast CiscoLog stamp reader agrees with the general one on every shape it accepts', () => {
+
+  const shapes = [
+    'Jul 02 2015 06:22:31 UTC :   ', 'Jul  2 2015 06:22:31.5 EDT: ', '41679: h: *Dec 31 1999 23:59:59.999 CET: ',
+    'Jan 01 2020 00:00:00.000123 +05:30: ', 'Feb 29 2016 12:00:00 : ', 'Mar 14 2011 09:12:05.418 QQQ: ', 'x Apr 1 2022 01:02:03.04 GMT: ',
+  ];
+  for (const prefix of shapes) {
+    const line = prefix + '%UC_CALLMANAGER-3-EndPointUnregistered: %[Reason=13]: x';
+    const scratch = { unknownZone: '' };
+    const fast = ciscoStampBefore(line, prefix.length, scratch);
+    const slow = parseSyslogStamp(prefix)!;
+    assert.equal(fast, slow.ms, prefix);
+    assert.equal(scratch.unknownZone, slow.unknownZone ?? '', prefix);
+  }
+  for (const bad of ['', 'no stamp here: ', 'Jul 02 06:22:31 host: ', '2015-07-02T06:22:31Z host: ', 'Foo 02 2015 06:22:31 UTC: ']) {
+    assert.ok(Number.isNaN(ciscoStampBefore(bad + '%', bad.length, { unknownZone: '' })), JSON.stringify(bad));
+  }
 });

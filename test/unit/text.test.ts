@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ByteDecoder, LineSplitter, ProblemSink, looksBinaryText, sniffEncoding } from '../../server/src/sources/text';
+import { ByteDecoder, LineSplitter, ProblemSink, endsMidSequence, looksBinaryText, sniffEncoding } from '../../server/src/sources/text';
 
 function decodeAll(bytes: Uint8Array, chunk: number): { text: string; sink: ProblemSink; dec: ByteDecoder } {
   const sink = new ProblemSink();
@@ -104,4 +104,15 @@ test('the problem list is capped and says how many were left out', () => {
   const list = sink.finish();
   assert.equal(list.length, 6);
   assert.match(list[5]!.message, /7 more problems/);
+});
+
+test('UTF-8 split anywhere inside a multi-byte character decodes the same (ASCII fast path and decoder mixed)', () => {
+
+  const text = ('ascii only line\n'.repeat(5) + 'Réception → 電話 😀 SEP001122334455\n').repeat(4);
+  const bytes = Buffer.from(text, 'utf8');
+  for (let chunk = 1; chunk <= 90; chunk++) assert.equal(decodeAll(bytes, chunk).text, text, `chunk ${chunk}`);
+  assert.equal(endsMidSequence(Buffer.from('abc')), false);
+  assert.equal(endsMidSequence(Buffer.from('é').subarray(0, 1)), true);
+  assert.equal(endsMidSequence(Buffer.from('😀').subarray(0, 3)), true);
+  assert.equal(endsMidSequence(Buffer.from('😀')), false);
 });

@@ -2,7 +2,7 @@
 // device that unregisters again and again at a regular period (the seed's case 2: every ~16 minutes).
 // Pure functions of the timeline.
 
-import type { AlarmMessage, Finding, Message, RelatedInfo, Severity } from '../model';
+import type { AlarmMessage, Finding, Message, RelatedInfo, Severity, SourceLocation } from '../model';
 import { ALARMS, SYSLOG_SEVERITIES, expectedSeverity } from '../knowledge/alarms';
 import type { AlarmInfo } from '../knowledge/alarms';
 import type { ReasonCategory, ReasonCode } from '../knowledge/reasons';
@@ -58,6 +58,80 @@ interface Unreg {
   readonly m: AlarmMessage;
 }
 
+const NO_RELATED: readonly RelatedInfo[] = Object.freeze([]);
+
+/** A finding about one alarm. Its text is built when read, so a 200 MB log's findings stay small in memory. */
+class AlarmFinding implements Finding {
+  constructor(
+    readonly rule: string,
+    readonly severity: Severity,
+    private readonly m: AlarmMessage,
+    private readonly info: AlarmInfo,
+    /** For a registration: the unregistration it ends. */
+    private readonly prev: AlarmMessage | null,
+  ) {}
+
+  get loc(): SourceLocation {
+    return this.m.loc;
+  }
+  get time(): number {
+    return this.m.time;
+  }
+  get dated(): boolean {
+    return this.m.dated;
+  }
+  get device(): string | undefined {
+    return this.m.device || undefined;
+  }
+
+  private get reason(): ReasonCode | undefined {
+    return Number.isNaN(this.m.reason) ? undefined : this.info.reasons?.get(this.m.reason);
+  }
+
+  get message(): string {
+    const { m, info, prev } = this;
+    const reason = this.reason;
+    let message: string;
+    switch (info.family) {
+      case 'unregistered':
+        message = `${describeDevice(m)} unregistered${m.node ? ` on ${m.node}` : ''}: ${describeReason(info, m)}${m.lastSignal ? `, last signal ${m.lastSignal}` : ''}.`;
+        if (reason) message += ` ${reason.meaning}`;
+        if (m.logged >= 0 && m.logged < 6 && expectedSeverity(info, reason?.code) === 6) {
+          message += ` (CUCM normally logs this reason at ${SYSLOG_SEVERITIES[6]}, here ${SYSLOG_SEVERITIES[m.logged]}.)`;
+        }
+        return message;
+      case 'registered':
+        if (prev) {
+          return `${describeDevice(m)} registered again ${formatDuration(m.time - prev.time)} after it unregistered (${describeReason(ALARMS.get(prev.name)!, prev)}, ${formatClock(prev.time, prev.dated)}).`;
+        }
+        return `${describeDevice(m)} registered${m.node ? ` with ${m.node}` : ''}.`;
+      case 'transient':
+        message = `${describeDevice(m)}: connection dropped before registration completed: ${describeReason(info, m)}${reason ? ' (enumeration assumed)' : ''}.`;
+        return reason ? `${message} ${reason.meaning}` : message;
+      case 'connection-failure':
+        return `${describeDevice(m)}: CUCM failed to open a connection for the device${Number.isNaN(m.reason) ? '' : ` (Reason ${m.reason})`}.`;
+    }
+  }
+
+  get related(): readonly RelatedInfo[] {
+    const prev = this.prev;
+    return prev ? [{ loc: prev.loc, message: `${prev.name}: ${describeReason(ALARMS.get(prev.name)!, prev)}` }] : NO_RELATED;
+  }
+
+  get evidence(): Readonly<Record<string, number | string | boolean | null>> {
+    const m = this.m;
+    const e: Record<string, number | string | boolean | null> = {
+      reason: Number.isNaN(m.reason) ? null : m.reason, reasonName: this.reason?.name ?? null,
+      ip: m.ip || null, protocol: m.protocol || null, deviceType: Number.isNaN(m.deviceType) ? null : m.deviceType,
+    };
+    if (m.lastSignal) e.lastSignal = m.lastSignal;
+    if (m.node) e.node = m.node;
+    if (m.logged >= 0) e.loggedSeverity = m.logged;
+    if (this.prev) e.downtimeMs = m.time - this.prev.time;
+    return e;
+  }
+}
+
 /** Findings for every registration-family alarm, plus alarm.flapping per device. `messages` are in time order. */
 export function alarmFindings(messages: readonly Message[], settings: Settings): Finding[] {
   const out: Finding[] = [];
@@ -70,70 +144,28 @@ export function alarmFindings(messages: readonly Message[], settings: Settings):
     if (!info) continue;
     const reason = Number.isNaN(m.reason) ? undefined : info.reasons?.get(m.reason);
     const key = m.device || m.ip;
-    let severity = severityOf(info, reason);
-    let message: string;
-    const related: RelatedInfo[] = [];
-    const evidence: Record<string, number | string | boolean | null> = {
-      alarm: m.name, device: m.device || null, ip: m.ip || null, protocol: m.protocol || null,
-      deviceType: Number.isNaN(m.deviceType) ? null : m.deviceType,
-      reason: Number.isNaN(m.reason) ? null : m.reason, reasonName: reason?.name ?? null,
-      loggedSeverity: m.logged >= 0 ? m.logged : null,
-    };
-    switch (info.family) {
-      case 'unregistered': {
-        const sig = m.lastSignal ? `, last signal ${m.lastSignal}` : '';
-        const node = m.node ? ` on ${m.node}` : '';
-        message = `${describeDevice(m)} unregistered${node}: ${describeReason(info, m)}${sig}.`;
-        if (reason) message += ` ${reason.meaning}`;
-        if (m.lastSignal) evidence.lastSignal = m.lastSignal;
-        if (key) {
-          lastUnreg.set(key, m);
-          // Flapping looks at the unregistrations nobody asked for (not resets, EM logins, fallbacks).
-          if (reason?.category !== 'expected') {
-            let list = unregs.get(key);
-            if (!list) unregs.set(key, (list = []));
-            list.push({ m });
-          }
-        }
-        break;
+    let prev: AlarmMessage | null = null;
+    if (info.family === 'unregistered' && key) {
+      lastUnreg.set(key, m);
+      // Flapping looks at the unregistrations nobody asked for (not resets, EM logins, fallbacks).
+      if (reason?.category !== 'expected') {
+        let list = unregs.get(key);
+        if (!list) unregs.set(key, (list = []));
+        list.push({ m });
       }
-      case 'registered': {
-        message = `${describeDevice(m)} registered${m.node ? ` with ${m.node}` : ''}.`;
-        const prev = key ? lastUnreg.get(key) : undefined;
-        if (prev && Number.isFinite(prev.time) && Number.isFinite(m.time) && m.time >= prev.time) {
-          const down = m.time - prev.time;
-          const prevInfo = ALARMS.get(prev.name)!;
-          message = `${describeDevice(m)} registered again ${formatDuration(down)} after it unregistered (${describeReason(prevInfo, prev)}, ${formatClock(prev.time, prev.dated)}).`;
-          related.push({ loc: prev.loc, message: `${prev.name}: ${describeReason(prevInfo, prev)}` });
-          evidence.downtimeMs = down;
-          if (ALARMS.get(prev.name)?.reasons?.get(prev.reason)?.category !== 'expected') {
-            let list = downtimes.get(key);
-            if (!list) downtimes.set(key, (list = []));
-            list.push(down);
-          }
-          lastUnreg.delete(key);
+    } else if (info.family === 'registered' && key) {
+      const p = lastUnreg.get(key);
+      if (p && Number.isFinite(p.time) && Number.isFinite(m.time) && m.time >= p.time) {
+        prev = p;
+        if (ALARMS.get(p.name)?.reasons?.get(p.reason)?.category !== 'expected') {
+          let list = downtimes.get(key);
+          if (!list) downtimes.set(key, (list = []));
+          list.push(m.time - p.time);
         }
-        break;
-      }
-      case 'transient':
-        message = `${describeDevice(m)}: connection dropped before registration completed: ${describeReason(info, m)}${reason ? ' (enumeration assumed)' : ''}.`;
-        if (reason) message += ` ${reason.meaning}`;
-        break;
-      case 'connection-failure':
-        message = `${describeDevice(m)}: CUCM failed to open a connection for the device${Number.isNaN(m.reason) ? '' : ` (Reason ${m.reason})`}.`;
-        break;
-    }
-    if (m.logged >= 0 && info.family === 'unregistered') {
-      const exp = expectedSeverity(info, Number.isNaN(m.reason) ? undefined : m.reason);
-      evidence.expectedSeverity = exp;
-      if (exp === 6 && m.logged < 6) {
-        message += ` (CUCM normally logs this reason at ${SYSLOG_SEVERITIES[6]}, here ${SYSLOG_SEVERITIES[m.logged]}.)`;
+        lastUnreg.delete(key);
       }
     }
-    out.push({
-      rule: info.rule, severity, message, loc: m.loc, time: m.time, dated: m.dated, device: m.device || undefined,
-      related, evidence,
-    });
+    out.push(new AlarmFinding(info.rule, severityOf(info, reason), m, info, prev));
   }
   for (const [device, list] of unregs) {
     const f = flapping(device, list, downtimes.get(device) ?? [], settings);

@@ -5,7 +5,7 @@ import type { Settings } from '../settings';
 import { alarmFindings } from './alarms';
 
 export function runRules(timeline: readonly Message[], settings: Settings): Finding[] {
-  return [...alarmFindings(timeline, settings)];
+  return alarmFindings(timeline, settings);
 }
 
 /** Time order; messages without a time keep their place after the timed ones, in source order. */

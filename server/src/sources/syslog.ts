@@ -7,7 +7,8 @@
 
 import type { AlarmMessage } from '../model';
 import { ALARMS } from '../knowledge/alarms';
-import { DayClock, parseSyslogStamp, parseTimeOfDay, withYear } from './time';
+import type { AlarmInfo } from '../knowledge/alarms';
+import { DayClock, ciscoStampBefore, parseSyslogStamp, parseTimeOfDay, withYear } from './time';
 import type { ProblemSink } from './text';
 
 export interface AlarmParam {
@@ -65,81 +66,93 @@ const LABEL_RE = new RegExp(
   'g',
 );
 
+interface Header {
+  readonly app: string;
+  readonly severity: number;
+  readonly name: string;
+  readonly at: number;
+  readonly nameStart: number;
+  readonly nameEnd: number;
+}
+
+/** The CiscoLog header `%APP-SEV-NAME:` at or after the first '%' (a receiver prefix may hold a stray '%'). */
+function findHeader(line: string, pct: number): Header | null {
+  let at = pct;
+  for (let tries = 0; at >= 0 && tries < 4; tries++) {
+    HEADER.lastIndex = at;
+    const h = HEADER.exec(line);
+    if (h) {
+      const app = h[1]!;
+      const name = h[3]!;
+      const nameStart = at + 1 + app.length + 3;
+      return { app, severity: Number(h[2]), name, at, nameStart, nameEnd: nameStart + name.length };
+    }
+    at = line.indexOf('%', at + 1);
+  }
+  return null;
+}
+
+/** Called for each `[Key=Value]` group with the columns of key and value. */
+type TagVisitor = (line: string, keyStart: number, keyEnd: number, valueStart: number, valueEnd: number) => void;
+
+/** Scans `%[K=V][K=V]...: text` from the '%' at `i`. Returns where the free text starts, -1 when the list was cut. */
+function scanTags(line: string, i: number, visit: TagVisitor): number {
+  i++;
+  for (;;) {
+    while (i < line.length && line.charCodeAt(i) === 32) i++;
+    if (line.charCodeAt(i) !== 91 /* [ */) break;
+    const close = line.indexOf(']', i + 1);
+    const end = close < 0 ? line.length : close;
+    const eq = line.indexOf('=', i + 1);
+    if (eq >= 0 && eq < end) {
+      let ks = i + 1;
+      while (ks < eq && line.charCodeAt(ks) === 32) ks++;
+      visit(line, ks, eq, eq + 1, end);
+    }
+    if (close < 0) return -1;
+    i = close + 1;
+  }
+  if (i >= line.length) return -1;
+  return line.charCodeAt(i) === 58 /* : */ ? i + 1 : i;
+}
+
 /** Reads one line. Returns null when the line holds no CUCM alarm. Never throws. */
 export function parseAlarmLine(line: string): ParsedAlarm | null {
   const pct = line.indexOf('%');
   if (pct >= 0) {
-    let at = pct;
-    // The header is usually the first '%' but a receiver prefix may contain one; try a few.
-    for (let tries = 0; at >= 0 && tries < 4; tries++) {
-      const r = parseCiscoLog(line, at);
-      if (r) return r;
-      at = line.indexOf('%', at + 1);
-    }
+    const h = findHeader(line, pct);
+    if (h) return parseCiscoLog(line, h);
   }
   if (line.indexOf('|Alarm') >= 0) return parseSdl(line);
   return null;
 }
 
-function parseCiscoLog(line: string, at: number): ParsedAlarm | null {
-  HEADER.lastIndex = at;
-  const h = HEADER.exec(line);
-  if (!h) return null;
-  const app = h[1]!;
-  const severity = Number(h[2]);
-  const name = h[3]!;
-  const appStart = at + 1;
-  const severityStart = appStart + app.length + 1;
-  const nameStart = severityStart + 2;
-  const nameEnd = nameStart + name.length;
-  let i = nameEnd + 1;
+function parseCiscoLog(line: string, h: Header): ParsedAlarm {
+  let i = h.nameEnd + 1;
   while (i < line.length && line.charCodeAt(i) === 32) i++;
   const params: AlarmParam[] = [];
   let truncated = false;
   let form: ParsedAlarm['form'] = 'ciscolog';
   let text = '';
   if (line.charCodeAt(i) === 37 /* % */) {
-    // %[K=V][K=V]...: text   (spaces allowed between groups)
-    i++;
-    for (;;) {
-      while (i < line.length && line.charCodeAt(i) === 32) i++;
-      if (line.charCodeAt(i) !== 91 /* [ */) break;
-      const close = line.indexOf(']', i + 1);
-      if (close < 0) {
-        truncated = true;
-        pushTag(params, line, i + 1, line.length);
-        i = line.length;
-        break;
-      }
-      pushTag(params, line, i + 1, close);
-      i = close + 1;
-    }
-    if (!truncated) {
-      if (line.charCodeAt(i) === 58 /* : */) text = line.slice(i + 1).trim();
-      else if (i >= line.length) truncated = true;
-      else text = line.slice(i).trim();
-    }
+    const textAt = scanTags(line, i, (l, ks, ke, vs, ve) => {
+      params.push({ key: l.slice(ks, ke).trim(), value: l.slice(vs, ve), keyStart: ks, keyEnd: ke, valueStart: vs, valueEnd: ve });
+    });
+    if (textAt < 0) truncated = true;
+    else text = line.slice(textAt).trim();
   } else {
-    text = line.slice(i).trim();
-    const base = i;
-    const found = labelledParams(text, base);
+    const rest = line.slice(i);
+    text = rest.trim();
+    const found = labelledParams(text, i + (rest.length - rest.trimStart().length));
     if (found.length) {
       form = 'labelled';
       params.push(...found);
     }
   }
   return {
-    form, app, appStart, severity, severityStart, name, nameStart, nameEnd, params, start: at,
-    prefix: line.slice(0, at), text, truncated,
+    form, app: h.app, appStart: h.at + 1, severity: h.severity, severityStart: h.at + 1 + h.app.length + 1, name: h.name,
+    nameStart: h.nameStart, nameEnd: h.nameEnd, params, start: h.at, prefix: line.slice(0, h.at), text, truncated,
   };
-}
-
-function pushTag(params: AlarmParam[], line: string, from: number, to: number): void {
-  const eq = line.indexOf('=', from);
-  if (eq < 0 || eq >= to) return;
-  let ks = from;
-  while (ks < eq && line.charCodeAt(ks) === 32) ks++;
-  params.push({ key: line.slice(ks, eq).trim(), value: line.slice(eq + 1, to), keyStart: ks, keyEnd: eq, valueStart: eq + 1, valueEnd: to });
 }
 
 /** "Device name.:SEP... Device IP address.:10.1.1.1 Reason Code [Optional].:12" with columns relative to `base`. */
@@ -245,81 +258,168 @@ export class AlarmReader {
 
   constructor(private readonly opts: AlarmReaderOptions, private readonly problems: ProblemSink) {}
 
+  // Scratch fields filled by the tag visitor of the fast path (no per-tag objects on the hot path).
+  private fDevice = '';
+  private fIp = '';
+  private fProtocol = '';
+  private fDeviceType = NaN;
+  private fReason = NaN;
+  private fLastSignal = '';
+  private fNode = '';
+  private readonly visit: TagVisitor = (line, ks, ke, vs, ve) => {
+    switch (ke - ks) {
+      case 6:
+        if (line.startsWith('Reason', ks)) this.fReason = intAt(line, vs, ve);
+        else if (line.startsWith('NodeID', ks)) this.fNode = this.strAt(line, vs, ve);
+        break;
+      case 8:
+        if (line.startsWith('Protocol', ks)) this.fProtocol = this.strAt(line, vs, ve);
+        break;
+      case 9:
+        if (line.startsWith('IPAddress', ks)) this.fIp = this.strAt(line, vs, ve);
+        break;
+      case 10:
+        if (line.startsWith('DeviceName', ks)) this.fDevice = this.strAt(line, vs, ve);
+        else if (line.startsWith('DeviceType', ks)) this.fDeviceType = intAt(line, vs, ve);
+        break;
+      case 18:
+        if (line.startsWith('LastSignalReceived', ks)) this.fLastSignal = this.strAt(line, vs, ve);
+        break;
+    }
+  };
+
   /** Feed one line; cheap for lines that hold no alarm. */
   line(text: string, lineNo: number): void {
-    if (text.indexOf('%') < 0 && text.indexOf('|Alarm') < 0) return;
-    const p = parseAlarmLine(text);
+    const pct = text.indexOf('%');
+    const h = pct >= 0 ? findHeader(text, pct) : null;
+    if (!h) {
+      if (text.indexOf('|Alarm') >= 0) this.fromParsed(parseAlarmLine(text), lineNo);
+      return;
+    }
+    const info = ALARMS.get(h.name);
+    if (!info) {
+      this.unknown(h.app, h.name, lineNo);
+      return;
+    }
+    let i = h.nameEnd + 1;
+    while (i < text.length && text.charCodeAt(i) === 32) i++;
+    if (text.charCodeAt(i) !== 37 /* % */) {
+      // the older labelled form: rare, read through the full parser
+      this.fromParsed(parseCiscoLog(text, h), lineNo);
+      return;
+    }
+    this.fDevice = this.fIp = this.fProtocol = this.fLastSignal = this.fNode = '';
+    this.fDeviceType = this.fReason = NaN;
+    const truncated = scanTags(text, i, this.visit) < 0;
+    let time = ciscoStampBefore(text, h.at, this.zoneScratch);
+    if (Number.isNaN(time)) time = this.stamp(text.slice(0, h.at));
+    else {
+      this.lastDated = true;
+      if (this.zoneScratch.unknownZone) {
+        const z = this.zoneScratch.unknownZone;
+        this.unknownZones.set(z, (this.unknownZones.get(z) ?? 0) + 1);
+        this.zoneScratch.unknownZone = '';
+      }
+    }
+    this.add(info, lineNo, h.at, h.nameStart, h.nameEnd, h.severity, truncated, time);
+  }
+
+  private unknown(app: string, name: string, lineNo: number): void {
+    if (!isCallManagerApp(app)) return;
+    const u = this.unknownNames.get(name);
+    if (u) u.count++;
+    else this.unknownNames.set(name, { count: 1, line: lineNo });
+  }
+
+  private fromParsed(p: ParsedAlarm | null, lineNo: number): void {
     if (!p) return;
     const info = ALARMS.get(p.name);
     if (!info) {
-      if (isCallManagerApp(p.app)) {
-        const u = this.unknownNames.get(p.name);
-        if (u) u.count++;
-        else this.unknownNames.set(p.name, { count: 1, line: lineNo });
-      }
+      this.unknown(p.app, p.name, lineNo);
       return;
     }
-    let device = '';
-    let ip = '';
-    let protocol = '';
-    let deviceType = NaN;
-    let reason = NaN;
-    let lastSignal = '';
-    let node = '';
+    this.fDevice = this.fIp = this.fProtocol = this.fLastSignal = this.fNode = '';
+    this.fDeviceType = this.fReason = NaN;
     for (const q of p.params) {
       switch (q.key) {
-        case 'DeviceName': device = this.str(q.value.trim()); break;
-        case 'IPAddress': ip = this.str(q.value.trim()); break;
-        case 'Protocol': protocol = this.str(q.value.trim()); break;
-        case 'DeviceType': deviceType = toInt(q.value); break;
-        case 'Reason': reason = toInt(q.value); break;
-        case 'LastSignalReceived': lastSignal = this.str(q.value.trim()); break;
-        case 'NodeID': node = this.str(q.value.trim()); break;
+        case 'DeviceName': this.fDevice = this.str(q.value.trim()); break;
+        case 'IPAddress': this.fIp = this.str(q.value.trim()); break;
+        case 'Protocol': this.fProtocol = this.str(q.value.trim()); break;
+        case 'DeviceType': this.fDeviceType = toInt(q.value); break;
+        case 'Reason': this.fReason = toInt(q.value); break;
+        case 'LastSignalReceived': this.fLastSignal = this.str(q.value.trim()); break;
+        case 'NodeID': this.fNode = this.str(q.value.trim()); break;
       }
     }
-    if (p.truncated) {
-      this.problems.add('alarm.truncated', 'warning', `${p.name} on line ${lineNo} is cut off: its parameter list does not end${Number.isNaN(reason) && info.reasons ? ', and the Reason is missing' : ''}.`, lineNo, p.start);
+    const time = p.form === 'sdl' ? this.timeOfDay(p.prefix) : this.stamp(p.prefix);
+    this.add(info, lineNo, p.start, p.nameStart, p.nameEnd, p.severity, p.truncated, time);
+  }
+
+  private add(info: AlarmInfo, lineNo: number, start: number, nameStart: number, nameEnd: number, severity: number, truncated: boolean, time: number): void {
+    const reason = this.fReason;
+    if (truncated) {
+      this.problems.add('alarm.truncated', 'warning', `${info.name} on line ${lineNo} is cut off: its parameter list does not end${Number.isNaN(reason) && info.reasons ? ', and the Reason is missing' : ''}.`, lineNo, start);
     }
     if (info.reasons && !Number.isNaN(reason) && !info.reasons.has(reason)) {
-      const key = `${p.name}\u0000${reason}`;
+      const key = `${info.name}\u0000${reason}`;
       const u = this.unknownReasons.get(key);
       if (u) u.count++;
       else this.unknownReasons.set(key, { count: 1, line: lineNo });
     }
-    const { time, dated } = this.timeOf(p);
     this.messages.push({
-      kind: 'alarm', loc: { source: this.opts.source, line: lineNo, frame: null, col: p.nameStart, endCol: p.nameEnd },
-      time, dated, name: info.name, logged: p.severity, device, ip, protocol, deviceType, reason, lastSignal, node,
-      truncated: p.truncated,
+      kind: 'alarm', loc: { source: this.opts.source, line: lineNo, frame: null, col: nameStart, endCol: nameEnd },
+      time, dated: this.lastDated, name: info.name, logged: severity, device: this.fDevice, ip: this.fIp, protocol: this.fProtocol,
+      deviceType: this.fDeviceType, reason, lastSignal: this.fLastSignal, node: this.fNode, truncated,
     });
   }
 
-  private timeOf(p: ParsedAlarm): { time: number; dated: boolean } {
+  private lastDated = false;
+  private readonly zoneScratch = { unknownZone: '' };
+
+  private timeOfDay(text: string): number {
     const ref = this.opts.referenceDate ?? null;
-    if (p.form === 'sdl') {
-      const tod = parseTimeOfDay(p.prefix);
-      if (Number.isNaN(tod)) return { time: NaN, dated: false };
-      this.todLines++;
-      if (!this.clock) {
-        const base = ref ? Date.UTC(ref.getUTCFullYear(), ref.getUTCMonth(), ref.getUTCDate()) : 0;
-        this.clock = new DayClock(base);
-      }
-      return { time: this.clock.at(tod), dated: ref !== null };
+    const tod = parseTimeOfDay(text);
+    this.lastDated = false;
+    if (Number.isNaN(tod)) return NaN;
+    this.todLines++;
+    if (!this.clock) {
+      const base = ref ? Date.UTC(ref.getUTCFullYear(), ref.getUTCMonth(), ref.getUTCDate()) : 0;
+      this.clock = new DayClock(base);
     }
-    const s = parseSyslogStamp(p.prefix);
+    this.lastDated = ref !== null;
+    return this.clock.at(tod);
+  }
+
+  /** The time of a syslog prefix; sets lastDated. */
+  private stamp(prefix: string): number {
+    const ref = this.opts.referenceDate ?? null;
+    this.lastDated = false;
+    const s = parseSyslogStamp(prefix);
     if (!s) {
       this.undatedLines++;
-      return { time: NaN, dated: false };
+      return NaN;
     }
     if (s.unknownZone) this.unknownZones.set(s.unknownZone, (this.unknownZones.get(s.unknownZone) ?? 0) + 1);
     if (s.noYear) {
       this.noYearLines++;
-      if (ref) return { time: withYear(s.noYear, ref), dated: true };
-      return { time: Date.UTC(1970, s.noYear.month, s.noYear.day) + s.noYear.tod, dated: false };
+      if (ref) {
+        this.lastDated = true;
+        return withYear(s.noYear, ref);
+      }
+      return Date.UTC(1970, s.noYear.month, s.noYear.day) + s.noYear.tod;
     }
-    return { time: s.ms, dated: true };
+    this.lastDated = true;
+    return s.ms;
   }
 
+  /** The interned, trimmed value written in line[from, to). */
+  private strAt(line: string, from: number, to: number): string {
+    while (from < to && line.charCodeAt(from) === 32) from++;
+    while (to > from && line.charCodeAt(to - 1) === 32) to--;
+    return from === to ? '' : this.str(line.slice(from, to));
+  }
+
+  /** An interned copy of a value. */
   private str(s: string): string {
     const got = this.intern.get(s);
     if (got !== undefined) return got;
@@ -358,6 +458,20 @@ export class AlarmReader {
     this.unknownNames.clear();
     this.unknownReasons.clear();
   }
+}
+
+/** A non-negative integer written in line[from, to) (spaces allowed around it), else NaN. */
+function intAt(line: string, from: number, to: number): number {
+  while (from < to && line.charCodeAt(from) === 32) from++;
+  while (to > from && line.charCodeAt(to - 1) === 32) to--;
+  if (from === to || to - from > 9) return NaN;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = line.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return NaN;
+    n = n * 10 + c;
+  }
+  return n;
 }
 
 function toInt(v: string): number {

@@ -3,6 +3,7 @@
 // that bounds memory on pathological input (a line of a million characters, a file without newlines).
 
 import { TextDecoder } from 'node:util';
+import { isAscii } from 'node:buffer';
 import type { Problem, Severity } from '../model';
 
 /** Collects problems with a cap, so garbage input cannot produce unbounded lists. */
@@ -95,6 +96,8 @@ export class ByteDecoder {
   private pending: Uint8Array | null = null;
   binary = false;
   encoding: TextEncodingName | null = null;
+  /** The last chunk ended inside a UTF-8 sequence: the decoder holds bytes, so the next chunk must go through it. */
+  private midSequence = false;
 
   constructor(private readonly problems: ProblemSink) {}
 
@@ -109,7 +112,13 @@ export class ByteDecoder {
       this.pending = null;
       return this.start(head);
     }
-    return this.decoder.decode(chunk, { stream: true });
+    // Pure ASCII decodes the same in every encoding we read as bytes-per-char; Buffer's latin1 path is ~5x faster.
+    if (!this.midSequence && this.encoding !== 'utf-16le' && this.encoding !== 'utf-16be' && isAscii(chunk)) {
+      return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1');
+    }
+    const text = this.decoder.decode(chunk, { stream: true });
+    this.midSequence = this.encoding === 'utf-8' ? endsMidSequence(chunk) : false;
+    return text;
   }
 
   end(): string {
@@ -136,8 +145,25 @@ export class ByteDecoder {
       this.problems.add('input.encoding', 'information', `The file is ${sniff.encoding.toUpperCase()}; it was decoded as such.`, null, 0);
     }
     this.decoder = new TextDecoder(sniff.encoding, { ignoreBOM: false });
-    return this.decoder.decode(head, { stream: true });
+    const text = this.decoder.decode(head, { stream: true });
+    this.midSequence = sniff.encoding === 'utf-8' ? endsMidSequence(head) : false;
+    return text;
   }
+}
+
+/** True when the bytes end inside a multi-byte UTF-8 sequence. */
+export function endsMidSequence(bytes: Uint8Array): boolean {
+  let i = bytes.length - 1;
+  let cont = 0;
+  while (i >= 0 && cont < 3 && (bytes[i]! & 0xc0) === 0x80) {
+    i--;
+    cont++;
+  }
+  if (i < 0) return cont > 0;
+  const lead = bytes[i]!;
+  if (lead < 0xc0) return false;
+  const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+  return cont + 1 < need;
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

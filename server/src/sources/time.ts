@@ -112,9 +112,33 @@ export class DayClock {
   }
 }
 
+let cachedDay = NaN;
+let cachedDayText = '';
+
+function pad2(n: number): string {
+  return n < 10 ? '0' + n : '' + n;
+}
+
+/** "YYYY-MM-DDTHH:MM:SS.mmm" (UTC) without a Date per call: the day part is cached, the rest is arithmetic. */
+function isoParts(ms: number): string {
+  const day = Math.floor(ms / 86400000);
+  if (day !== cachedDay) {
+    cachedDay = day;
+    cachedDayText = new Date(day * 86400000).toISOString().slice(0, 10);
+  }
+  let rest = ms - day * 86400000;
+  const milli = Math.floor(rest % 1000);
+  rest = Math.floor(rest / 1000);
+  const sec = rest % 60;
+  rest = (rest - sec) / 60;
+  const min = rest % 60;
+  const hour = (rest - min) / 60;
+  return `${cachedDayText}T${pad2(hour)}:${pad2(min)}:${pad2(sec)}.${milli < 10 ? '00' + milli : milli < 100 ? '0' + milli : milli}`;
+}
+
 /** ISO 8601 with milliseconds, or null. */
 export function isoTime(ms: number): string | null {
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+  return Number.isFinite(ms) ? isoParts(ms) + 'Z' : null;
 }
 
 /** "9.0 s", "1 min 55 s", "16 min 2 s", "2 h 5 min". */
@@ -132,6 +156,85 @@ export function formatDuration(ms: number): string {
 /** "2015-07-02 06:22:31.000" (UTC) for messages, or the time of day when the date is not known. */
 export function formatClock(ms: number, dated: boolean): string {
   if (!Number.isFinite(ms)) return '?';
-  const iso = new Date(ms).toISOString();
-  return dated ? `${iso.slice(0, 10)} ${iso.slice(11, 23)}` : iso.slice(11, 23);
+  const iso = isoParts(ms);
+  return dated ? `${iso.slice(0, 10)} ${iso.slice(11)}` : iso.slice(11);
+}
+
+const DIGIT = (c: number): boolean => c >= 48 && c <= 57;
+
+function num(line: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + (line.charCodeAt(i) - 48);
+  return n;
+}
+
+let lastZone = 'UTC';
+let lastZoneOffset: number | undefined = 0;
+
+/** Fast path for the CiscoLog stamp just before a header: "... Jul 02 2015 06:22:31.123 UTC: %" with `end` at the
+ * '%'. Reads backwards without allocating; returns epoch ms, or NaN when the text does not have that shape (the caller
+ * then falls back to parseSyslogStamp). An unrecognised zone is taken as UTC and named in `scratch.unknownZone`. */
+export function ciscoStampBefore(line: string, end: number, scratch: { unknownZone: string }): number {
+  let i = end - 1;
+  while (i >= 0 && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 58)) i--;
+  // zone: letters, or +hh:mm / +hhmm
+  const zEnd = i + 1;
+  while (i >= 0 && line.charCodeAt(i) !== 32) i--;
+  const zStart = i + 1;
+  if (zEnd - zStart < 1 || i < 0) return NaN;
+  let offset: number | undefined;
+  const z0 = line.charCodeAt(zStart);
+  if (DIGIT(z0)) {
+    // no zone: the token is the time itself
+    i = zEnd;
+  } else {
+    if (zEnd - zStart > 6) return NaN;
+    const zone = line.slice(zStart, zEnd);
+    if (zone === lastZone) offset = lastZoneOffset;
+    else {
+      offset = zoneOffset(zone);
+      lastZone = zone;
+      lastZoneOffset = offset;
+    }
+    if (offset === undefined) scratch.unknownZone = zone;
+  }
+  // time HH:MM:SS(.f)
+  const tEnd = i;
+  let j = tEnd - 1;
+  while (j >= 0 && line.charCodeAt(j) !== 32) j--;
+  const tStart = j + 1;
+  const tLen = tEnd - tStart;
+  if (tLen < 8 || line.charCodeAt(tStart + 2) !== 58 || line.charCodeAt(tStart + 5) !== 58) return NaN;
+  let frac = 0;
+  if (tLen > 8) {
+    if (line.charCodeAt(tStart + 8) !== 46) return NaN;
+    let scale = 100;
+    for (let k = tStart + 9; k < tEnd; k++) {
+      const c = line.charCodeAt(k);
+      if (!DIGIT(c)) return NaN;
+      frac += (c - 48) * scale;
+      scale /= 10;
+    }
+  }
+  for (const k of [0, 1, 3, 4, 6, 7]) if (!DIGIT(line.charCodeAt(tStart + k))) return NaN;
+  // year
+  let y = j - 1;
+  const yEnd = j;
+  while (y >= 0 && DIGIT(line.charCodeAt(y))) y--;
+  if (yEnd - (y + 1) !== 4 || line.charCodeAt(y) !== 32) return NaN;
+  const year = num(line, y + 1, yEnd);
+  // day (1-2 digits), possibly padded with a second space
+  let d = y - 1;
+  const dEnd = y;
+  while (d >= 0 && DIGIT(line.charCodeAt(d))) d--;
+  const dLen = dEnd - (d + 1);
+  if (dLen < 1 || dLen > 2 || line.charCodeAt(d) !== 32) return NaN;
+  const day = num(line, d + 1, dEnd);
+  let m = d - 1;
+  if (line.charCodeAt(m) === 32) m--;
+  if (m < 2) return NaN;
+  const month = MONTHS[line.slice(m - 2, m + 1)];
+  if (month === undefined) return NaN;
+  const ms = Date.UTC(year, month, day, num(line, tStart, tStart + 2), num(line, tStart + 3, tStart + 5), num(line, tStart + 6, tStart + 8)) + frac;
+  return offset === undefined ? ms : ms - offset * 60000;
 }

@@ -1,0 +1,120 @@
+// npm run bench: measures the numbers the issues ask for. Prints a table and writes bench/out/results.json.
+//   1. syslog ingest + analysis of a generated 200 MB alarm log (CLI, JSON output to /dev/null): MB/s, peak RSS
+//   2. language server: diagnostics for a 20 MB syslog after didOpen, and hover latency (p50/p95) over stdio
+// Sizes can be overridden: BENCH_SYSLOG_MB=200 BENCH_LSP_MB=20 npm run bench
+import { mkdirSync, openSync, closeSync, statSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { generateSyslog } from './gen-syslog.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = join(root, 'bench', 'out');
+mkdirSync(out, { recursive: true });
+const results = {};
+const MB = 1e6;
+
+function ensure(file, mb, seed) {
+  if (existsSync(file) && Math.abs(statSync(file).size - mb * MB) < MB) return;
+  const t = Date.now();
+  const r = generateSyslog(file, mb * MB, seed);
+  console.log(`generated ${file}: ${(r.bytes / MB).toFixed(1)} MB, ${r.lines} lines in ${Date.now() - t} ms`);
+}
+
+// ---- 1. syslog ingest + analysis ------------------------------------------------------------------------------------
+function best(runs) {
+  return runs.reduce((a, b) => (a.ms < b.ms ? a : b));
+}
+{
+  const mb = Number(process.env.BENCH_SYSLOG_MB ?? 200);
+  const file = join(out, `syslog-${mb}mb.log`);
+  ensure(file, mb, 7);
+  const size = statSync(file).size;
+  const engine = [];
+  for (let i = 0; i < 3; i++) {
+    const r = spawnSync(process.execPath, [join(root, 'bench', 'engine-measure.cjs'), file], { encoding: 'utf8' });
+    engine.push(JSON.parse(r.stdout.trim().split('\n').pop()));
+  }
+  const e = best(engine);
+  const ePeak = Math.max(...engine.map((r) => r.maxRssKiB)) * 1024;
+  const cli = {};
+  for (const format of ['json', 'text']) {
+    const runs = [];
+    for (let i = 0; i < 2; i++) {
+      const devnull = openSync('/dev/null', 'w');
+      const r = spawnSync(process.execPath, [join(root, 'bench', 'cli-measure.cjs'), 'analyze', '--format', format, file], { stdio: ['ignore', devnull, 'pipe'], encoding: 'utf8' });
+      closeSync(devnull);
+      runs.push(JSON.parse(r.stderr.trim().split('\n').pop()));
+    }
+    const b = best(runs);
+    const peak = Math.max(...runs.map((r) => r.maxRssKiB)) * 1024;
+    cli[format] = { bestMs: Math.round(b.ms), MBps: +(size / MB / (b.ms / 1000)).toFixed(1), peakRssMB: +(peak / MB).toFixed(1), rssOverFile: +(peak / size).toFixed(2) };
+  }
+  results.syslog = {
+    fileMB: +(size / MB).toFixed(1), messages: e.messages, findings: e.findings,
+    ingestAndAnalysis: {
+      bestMs: Math.round(e.ms), runsMs: engine.map((r) => Math.round(r.ms)), MBps: +(size / MB / (e.ms / 1000)).toFixed(1),
+      withMessageTextMs: Math.round(e.msWithMessages), peakRssMB: +(ePeak / MB).toFixed(1), rssOverFile: +(ePeak / size).toFixed(2),
+    },
+    cliEndToEnd: cli,
+    goal: 'ingest + analysis >= 100 MB/s, peak RSS < 2x file size',
+  };
+}
+
+// ---- 2. language server ---------------------------------------------------------------------------------------------
+async function lspBench() {
+  const mb = Number(process.env.BENCH_LSP_MB ?? 20);
+  const file = join(out, `syslog-${mb}mb.log`);
+  ensure(file, mb, 11);
+  const text = readFileSync(file, 'utf8');
+  const { createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification, PublishDiagnosticsNotification, HoverRequest, ShutdownRequest, ExitNotification } =
+    await import(pathToFileURL(join(root, 'node_modules', 'vscode-languageserver-protocol', 'lib', 'node', 'main.js')).href);
+  const proc = spawn(process.execPath, [join(root, 'dist', 'server.js'), '--stdio'], { stdio: 'pipe' });
+  const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+  const uri = pathToFileURL(file).href;
+  let diagnostics = null;
+  const got = new Promise((resolve) => conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
+    if (p.uri === uri) resolve(p);
+  }));
+  conn.listen();
+  await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {} });
+  await conn.sendNotification(InitializedNotification.type, {});
+  const t0 = performance.now();
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'cucm-syslog', version: 1, text } });
+  diagnostics = await got;
+  const openMs = performance.now() - t0;
+  // hovers at Reason values, device names and alarm names spread over the file
+  const lines = text.split('\n');
+  const targets = [];
+  for (let i = 0; i < lines.length && targets.length < 600; i += Math.max(1, Math.floor(lines.length / 600))) {
+    const l = lines[i];
+    // inside a Reason value, a device name and an alarm name
+    for (const [needle, into] of [['[Reason=', 8], ['[DeviceName=', 13], ['-EndPointUnregistered:', 4]]) {
+      const c = l.indexOf(needle);
+      if (c >= 0) targets.push({ line: i, character: c + into });
+    }
+  }
+  const times = [];
+  let answered = 0;
+  for (const position of targets) {
+    const h0 = performance.now();
+    const h = await conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+    times.push(performance.now() - h0);
+    if (h) answered++;
+  }
+  times.sort((a, b) => a - b);
+  const q = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
+  await conn.sendRequest(ShutdownRequest.type);
+  await conn.sendNotification(ExitNotification.type);
+  conn.dispose();
+  proc.kill();
+  results.lsp = {
+    fileMB: +(text.length / MB).toFixed(1), diagnosticsAfterOpenMs: Math.round(openMs), diagnostics: diagnostics.diagnostics.length,
+    hovers: times.length, hoversAnswered: answered, hoverP50Ms: +q(0.5).toFixed(2), hoverP95Ms: +q(0.95).toFixed(2), hoverMaxMs: +times[times.length - 1].toFixed(2),
+    goal: 'diagnostics within 1 s of opening a 20 MB syslog; hover p95 < 10 ms',
+  };
+}
+await lspBench();
+
+console.log(JSON.stringify(results, null, 2));
+writeFileSync(join(out, 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, ...results }, null, 2));
