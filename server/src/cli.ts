@@ -2,6 +2,7 @@
 // Exit 0 when analysed (whatever was found), 2 on unusable arguments or unreadable input (one line on stderr).
 
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { AnalysisResult, Finding, Problem, Severity, SourceInfo } from './model';
 import { UnreadableInputError, analyzePaths } from './engine';
 import { DEFAULT_SETTINGS } from './settings';
@@ -149,34 +150,37 @@ function sarifLocation(file: string, line: number | null, message?: string): obj
 }
 
 function toUri(file: string): string {
-  return path.isAbsolute(file) ? 'file://' + encodeURI(file.split(path.sep).join('/')) : encodeURI(file.split(path.sep).join('/'));
+  if (path.isAbsolute(file)) return pathToFileURL(file).href;
+  // relative: each segment percent-encoded, so '#', '%' and '?' stay part of the name
+  return file.split(path.sep).map((seg) => encodeURIComponent(seg)).join('/');
 }
 
+/** SARIF 2.1.0, written result by result (a large log can have hundreds of thousands). */
 async function writeSarif(out: Out, r: AnalysisResult): Promise<void> {
-  const results: object[] = [];
+  const notifications = r.sources.flatMap((s) => s.problems.map((p) => ({
+    level: SARIF_LEVEL[p.severity], message: { text: `${p.code}: ${p.message}` }, locations: [sarifLocation(s.file, p.line)],
+  })));
+  const run = {
+    tool: { driver: { name: 'CUCM Lens', version: manifest.version, informationUri: 'https://example.invalid/cucm-lens', rules: RULES.map((x) => ({ id: x.id, shortDescription: { text: x.summary } })) } },
+    artifacts: r.sources.map((s) => ({ location: { uri: toUri(s.file) }, properties: { format: s.format, messages: s.messages } })),
+    invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
+  };
+  const head = JSON.stringify({ $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs: [run] });
+  // open the run object again to append "results"
+  await out.write(head.slice(0, -3) + ',"results":[');
+  let first = true;
   for (const f of sortedFindings(r)) {
     const file = r.sources[f.loc.source]?.file ?? '';
-    results.push({
+    const result = {
       ruleId: f.rule, level: SARIF_LEVEL[f.severity], message: { text: f.message },
       locations: [sarifLocation(file, f.loc.line)],
       ...(f.related.length ? { relatedLocations: f.related.map((x, i) => ({ id: i + 1, ...sarifLocation(r.sources[x.loc.source]?.file ?? '', x.loc.line, x.message) })) } : {}),
       properties: { time: isoTime(f.time), evidence: f.evidence, ...(f.loc.frame !== null ? { frame: f.loc.frame } : {}) },
-    });
+    };
+    await out.write((first ? '\n' : ',\n') + JSON.stringify(result));
+    first = false;
   }
-  const notifications = r.sources.flatMap((s) => s.problems.map((p) => ({
-    level: SARIF_LEVEL[p.severity], message: { text: `${p.code}: ${p.message}` }, locations: [sarifLocation(s.file, p.line)],
-  })));
-  const log = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [{
-      tool: { driver: { name: 'CUCM Lens', version: manifest.version, informationUri: 'https://example.invalid/cucm-lens', rules: RULES.map((x) => ({ id: x.id, shortDescription: { text: x.summary } })) } },
-      artifacts: r.sources.map((s) => ({ location: { uri: toUri(s.file) }, properties: { format: s.format, messages: s.messages } })),
-      invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
-      results,
-    }],
-  };
-  await out.write(JSON.stringify(log, null, 1) + '\n');
+  await out.write('\n]}]}\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -184,7 +188,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     args = parseArgs(argv);
   } catch (e) {
-    process.stderr.write(`cucm-lens: ${(e as Error).message}\n${USAGE}\n`);
+    process.stderr.write(`cucm-lens: ${(e as Error).message} (see --help)\n`);
     return 2;
   }
   if (args === 'help') {

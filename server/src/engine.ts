@@ -119,87 +119,165 @@ export function analyzeTexts(inputs: readonly TextInput[], settings: Settings): 
 
 export class UnreadableInputError extends Error {}
 
-/** Files under the given paths (folders recursively, hidden folders and node_modules skipped), sorted. */
-export function expandPaths(paths: readonly string[]): string[] {
-  const out: string[] = [];
+/** A file to read, or an entry found inside a folder that could not be read (reported, not fatal). */
+export interface InputEntry {
+  readonly path: string;
+  readonly error?: string;
+}
+
+function errorText(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+}
+
+/** Files under the given paths: folders recursively (hidden folders and node_modules skipped, symlink cycles cut),
+ * sorted, each file once. A path named by the user that cannot be read throws UnreadableInputError; an entry found
+ * while walking a folder that cannot be read is returned with its error. Named non-folders are read whatever they
+ * are (a FIFO, /dev/stdin); inside folders only regular files are taken. */
+export function expandPaths(paths: readonly string[]): InputEntry[] {
+  const out: InputEntry[] = [];
+  const seen = new Set<string>();
+  const dirs = new Set<string>();
+  const add = (p: string, error?: string): void => {
+    let key = p;
+    try {
+      key = fs.realpathSync(p);
+    } catch {
+      // keep the path as given
+    }
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(error ? { path: p, error } : { path: p });
+  };
   const walk = (p: string, top: boolean): void => {
+    if (top && isStdin(p)) {
+      add(p);
+      return;
+    }
     let st: fs.Stats;
     try {
       st = fs.statSync(p);
     } catch (e) {
-      throw new UnreadableInputError(`cannot read ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      if (top) throw new UnreadableInputError(`cannot read ${p}: ${errorText(e)}`);
+      add(p, errorText(e));
+      return;
     }
     if (st.isDirectory()) {
       const base = path.basename(p);
       if (!top && (base.startsWith('.') || base === 'node_modules')) return;
+      let real = p;
+      try {
+        real = fs.realpathSync(p);
+      } catch {
+        // keep p
+      }
+      if (dirs.has(real)) return; // a symlink back to a folder already walked
+      dirs.add(real);
       let names: string[];
       try {
         names = fs.readdirSync(p).sort();
       } catch (e) {
-        throw new UnreadableInputError(`cannot read folder ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        if (top) throw new UnreadableInputError(`cannot read folder ${p}: ${errorText(e)}`);
+        add(p, errorText(e));
+        return;
       }
       for (const n of names) walk(path.join(p, n), false);
-    } else if (st.isFile()) out.push(p);
+    } else if (top || st.isFile()) add(p);
   };
   for (const p of paths) walk(p, true);
   return out;
 }
 
-/** Streams one file from disk into a source. Memory stays bounded by the chunk size and the messages kept. */
-async function readFileSource(file: string, index: number, messages: Message[]): Promise<SourceInfo> {
-  let st: fs.Stats;
+/** Streams one file from disk into a source (gzip transparently). Memory stays bounded by the chunk size and the
+ * messages kept; a read error mid-way keeps what was read before it. */
+async function readFileSource(entry: InputEntry, index: number, messages: Message[], top: boolean): Promise<SourceInfo> {
+  const file = entry.path;
+  let mtime: Date | null = null;
   try {
-    st = fs.statSync(file);
-  } catch (e) {
-    throw new UnreadableInputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    mtime = fs.statSync(file).mtime;
+  } catch {
+    // reported below
   }
-  const src = new TextSource(file, index, st.mtime);
+  const src = new TextSource(file, index, mtime);
+  if (entry.error) {
+    src.sink.add('input.unreadable', 'error', `This file could not be read (${entry.error}); it was skipped.`);
+    src.info.problems = src.sink.finish();
+    return src.info;
+  }
   const decoder = new ByteDecoder(src.sink);
-  let first = true;
-  let stream: NodeJS.ReadableStream = fs.createReadStream(file, { highWaterMark: READ_CHUNK });
-  let gunzip = false;
-  try {
-    const iterate = async (s: AsyncIterable<Buffer>): Promise<'done' | 'gzip'> => {
-      for await (const chunk of s) {
-        if (first) {
-          first = false;
-          const kind = sniffBinary(chunk);
-          if (kind === 'gzip' && !gunzip) return 'gzip';
-          if (kind === 'pcap' || kind === 'pcapng') {
-            src.info.format = kind;
-            src.sink.add('input.not-analysed', 'information', `This is ${NOT_YET[kind]}; this version of CUCM Lens recognises it but does not decode captures yet.`);
-            return 'done';
+  let stop = false;
+  let gzip = false;
+  const onChunk = (chunk: Buffer, first: boolean): void => {
+    if (stop) return;
+    if (first) {
+      const kind = sniffBinary(chunk);
+      if (kind === 'gzip' && !gzip) {
+        gzip = true;
+        stop = true;
+        return;
+      }
+      if (kind === 'pcap' || kind === 'pcapng') {
+        src.info.format = kind;
+        src.sink.add('input.not-analysed', 'information', `This is ${NOT_YET[kind]}; this version of CUCM Lens recognises it but does not decode captures yet.`);
+        stop = true;
+        return;
+      }
+    }
+    const text = decoder.push(chunk);
+    if (decoder.binary) {
+      src.info.format = 'binary';
+      stop = true;
+      return;
+    }
+    if (text) src.push(text);
+  };
+  /** Feeds a stream's chunks to `each`; resolves with the error that ended it early, if any. */
+  const pump = (stream: NodeJS.ReadableStream, each: (chunk: Buffer, first: boolean) => void): Promise<NodeJS.ErrnoException | null> =>
+    new Promise((resolve) => {
+      let first = true;
+      stream.on('data', (chunk: Buffer) => {
+        each(chunk, first);
+        first = false;
+        if (stop) (stream as unknown as { destroy(): void }).destroy();
+      });
+      stream.on('end', () => resolve(null));
+      stream.on('close', () => resolve(null));
+      stream.on('error', (e: NodeJS.ErrnoException) => resolve(e));
+    });
+  // no position for a plain read: FIFOs cannot seek (ESPIPE)
+  const open = (start = 0): fs.ReadStream => fs.createReadStream(file, start ? { highWaterMark: READ_CHUNK, start } : { highWaterMark: READ_CHUNK });
+  const readErr = await pump(isStdin(file) ? process.stdin : open(), onChunk);
+  if (readErr) {
+    if (top && (readErr.code === 'EACCES' || readErr.code === 'ENOENT' || readErr.code === 'EISDIR' || readErr.code === 'EPERM')) {
+      throw new UnreadableInputError(`cannot read ${file}: ${readErr.code}`);
+    }
+    src.sink.add('input.read', 'error', `Reading stopped (${readErr.code ?? readErr.message}); the text before it was read.`);
+  }
+  if (gzip && isStdin(file)) {
+    src.sink.add('input.gzip', 'error', 'Compressed data on standard input is not read; pass the .gz file by name.');
+  } else if (gzip) {
+    stop = false;
+    let delivered = 0;
+    const gzErr = await pump(gunzipStream(open()), (chunk, first) => {
+      delivered += chunk.length;
+      onChunk(chunk, first);
+    });
+    if (gzErr) {
+      // zlib drops the output of the write that failed (trailing garbage after a member, damage): decompress the
+      // first member again without the gzip wrapper, which stops at its end, and keep what was not yet delivered.
+      let seen = 0;
+      const header = gzipHeaderLength(file);
+      if (header > 0 && !stop) {
+        await pump(open(header).pipe(zlib.createInflateRaw({ chunkSize: READ_CHUNK })), (chunk) => {
+          const skip = Math.max(0, Math.min(chunk.length, delivered - seen));
+          seen += chunk.length;
+          if (skip < chunk.length) {
+            delivered += chunk.length - skip;
+            onChunk(chunk.subarray(skip), false);
           }
-        }
-        const text = decoder.push(chunk);
-        if (decoder.binary) {
-          src.info.format = 'binary';
-          return 'done';
-        }
-        if (text) src.push(text);
+        });
       }
-      return 'done';
-    };
-    let r = await iterate(stream as unknown as AsyncIterable<Buffer>);
-    if (r === 'gzip') {
-      (stream as fs.ReadStream).destroy();
-      gunzip = true;
-      first = true;
-      stream = fs.createReadStream(file, { highWaterMark: READ_CHUNK }).pipe(zlib.createGunzip({ chunkSize: READ_CHUNK }));
-      try {
-        r = await iterate(stream as unknown as AsyncIterable<Buffer>);
-      } catch (e) {
-        src.sink.add('input.gzip', 'error', `The gzip data is damaged: ${(e as Error).message}; the text before the damage was read.`);
-      }
+      src.sink.add('input.gzip', 'error', `The gzip data is damaged or followed by other bytes (${gzErr.message}); everything before that point was read.`);
     }
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'ENOENT' || code === 'EISDIR' || code === 'EPERM') {
-      throw new UnreadableInputError(`cannot read ${file}: ${code}`);
-    }
-    src.sink.add('input.read', 'error', `Reading stopped: ${(e as Error).message}`);
-  } finally {
-    (stream as unknown as { destroy?: () => void }).destroy?.();
   }
   if (src.info.format === 'binary' || src.info.format === 'pcap' || src.info.format === 'pcapng') {
     src.info.problems = src.sink.finish();
@@ -210,12 +288,49 @@ async function readFileSource(file: string, index: number, messages: Message[]):
   return src.end(messages);
 }
 
-/** Analyses files and folders from disk (the CLI). Throws UnreadableInputError for paths that cannot be read. */
+/** `-` and /dev/stdin name standard input (which may be a socket that /dev/stdin cannot open). */
+function isStdin(p: string): boolean {
+  return p === '-' || p === '/dev/stdin';
+}
+
+function gunzipStream(raw: fs.ReadStream): NodeJS.ReadableStream {
+  const gunzip = zlib.createGunzip({ chunkSize: READ_CHUNK });
+  raw.on('error', (e) => gunzip.destroy(e));
+  gunzip.on('close', () => raw.destroy());
+  return raw.pipe(gunzip);
+}
+
+/** Length of the gzip member header at the start of the file (RFC 1952), or 0 when it cannot be read. */
+function gzipHeaderLength(file: string): number {
+  try {
+    const fd = fs.openSync(file, 'r');
+    const buf = Buffer.alloc(65536);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    fs.closeSync(fd);
+    if (n < 10 || buf[0] !== 0x1f || buf[1] !== 0x8b || buf[2] !== 8) return 0;
+    const flags = buf[3]!;
+    let p = 10;
+    if (flags & 4) p += 2 + buf.readUInt16LE(p);
+    const skipZero = (): void => {
+      while (p < n && buf[p] !== 0) p++;
+      p++;
+    };
+    if (flags & 8) skipZero();
+    if (flags & 16) skipZero();
+    if (flags & 2) p += 2;
+    return p < n ? p : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Analyses files and folders from disk (the CLI). Throws UnreadableInputError for named paths that cannot be read. */
 export async function analyzePaths(paths: readonly string[], settings: Settings): Promise<AnalysisResult> {
-  const files = expandPaths(paths);
+  const named = new Set(paths);
+  const entries = expandPaths(paths);
   const messages: Message[] = [];
   const sources: SourceInfo[] = [];
-  for (let i = 0; i < files.length; i++) sources.push(await readFileSource(files[i]!, i, messages));
+  for (let i = 0; i < entries.length; i++) sources.push(await readFileSource(entries[i]!, i, messages, named.has(entries[i]!.path)));
   sortTimeline(messages);
   return { sources, messages, findings: runRules(messages, settings) };
 }

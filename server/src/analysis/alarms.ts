@@ -174,6 +174,18 @@ export function alarmFindings(messages: readonly Message[], settings: Settings):
   return out;
 }
 
+const DUPLICATE_WINDOW_MS = 1000;
+
+/** [min, max] without spreading (a device may have hundreds of thousands of events). */
+function extent(xs: readonly number[]): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (const x of xs) {
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  return [lo, hi];
+}
+
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const n = s.length;
@@ -182,11 +194,16 @@ function median(xs: readonly number[]): number {
 
 /** A device whose unregistrations repeat: periodic (warning, with the period) or irregular (information). */
 function flapping(device: string, list: readonly Unreg[], downtimes: readonly number[], settings: Settings): Finding | null {
-  const timed = list.filter((u) => Number.isFinite(u.m.time));
+  // One unregistration seen twice (the same log read twice, syslog and an SDL trace of the same node) is one event:
+  // events of one device within a second of each other are merged.
+  const sorted = list.filter((u) => Number.isFinite(u.m.time)).sort((a, b) => a.m.time - b.m.time);
+  const timed: Unreg[] = [];
+  for (const u of sorted) if (!timed.length || u.m.time - timed[timed.length - 1]!.m.time >= DUPLICATE_WINDOW_MS) timed.push(u);
   if (timed.length < settings.alarms.flappingMinEvents) return null;
-  const times = timed.map((u) => u.m.time).sort((a, b) => a - b);
+  const times = timed.map((u) => u.m.time);
   const gaps: number[] = [];
   for (let i = 1; i < times.length; i++) gaps.push(times[i]! - times[i - 1]!);
+  const [minGap, maxGap] = extent(gaps);
   const med = median(gaps);
   if (!(med > 0)) return null;
   const tol = settings.alarms.flappingTolerance;
@@ -203,8 +220,8 @@ function flapping(device: string, list: readonly Unreg[], downtimes: readonly nu
   const span = times[times.length - 1]! - times[0]!;
   const downText = downtimes.length ? `; back after ~${formatDuration(median(downtimes))} each time` : '';
   const evidence: Record<string, number | string | boolean | null> = {
-    device, count: timed.length, spanMs: span, medianIntervalMs: med, minIntervalMs: Math.min(...gaps),
-    maxIntervalMs: Math.max(...gaps), periodic, medianDowntimeMs: downtimes.length ? median(downtimes) : null,
+    device, count: timed.length, spanMs: span, medianIntervalMs: med, minIntervalMs: minGap,
+    maxIntervalMs: maxGap, periodic, medianDowntimeMs: downtimes.length ? median(downtimes) : null,
   };
   let message: string;
   let severity: Severity;
@@ -212,12 +229,12 @@ function flapping(device: string, list: readonly Unreg[], downtimes: readonly nu
     const period = inliers.reduce((a, b) => a + b, 0) / inliers.length;
     evidence.periodMs = Math.round(period);
     message = `${describeDevice(last.m)} unregisters periodically: ${timed.length} times in ${formatDuration(span)}, every ~${formatDuration(period)} ` +
-      `(intervals ${formatDuration(Math.min(...inliers))} – ${formatDuration(Math.max(...inliers))})${downText}; ${reasonText}. ` +
+      `(intervals ${formatDuration(extent(inliers)[0])} – ${formatDuration(extent(inliers)[1])})${downText}; ${reasonText}. ` +
       'A steady period suggests a timer (suspected: keepalive retransmission backoff reaching the CUCM deadline, or switch port-security / firewall aging) rather than random loss.';
     severity = 'warning';
   } else {
     message = `${describeDevice(last.m)} unregistered ${timed.length} times in ${formatDuration(span)} at irregular intervals ` +
-      `(${formatDuration(Math.min(...gaps))} – ${formatDuration(Math.max(...gaps))}, median ${formatDuration(med)})${downText}; ${reasonText}.`;
+      `(${formatDuration(minGap)} – ${formatDuration(maxGap)}, median ${formatDuration(med)})${downText}; ${reasonText}.`;
     severity = 'information';
   }
   const related: RelatedInfo[] = timed.slice(-MAX_RELATED).filter((u) => u !== last).map((u) => ({

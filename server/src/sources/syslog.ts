@@ -45,7 +45,7 @@ export interface ParsedAlarm {
 }
 
 // %APP-SEV-NAME: ; APP may hold hyphenated parts (CCM_CALLMANAGER-CALLMANAGER).
-const HEADER = /%([A-Z][A-Z0-9_]*(?:-[A-Z][A-Z0-9_]*)*)-([0-7])-([A-Za-z][A-Za-z0-9_]*)(?::|$)/y;
+const HEADER = /%([A-Z][A-Z0-9_]*(?:-[A-Z][A-Z0-9_]*)*)-([0-7])-([A-Za-z][A-Za-z0-9_]*)(?::|$)/g;
 const SDL = /^\d{7,8}\.\d{3}\s*\|(\d{2}:\d{2}:\d{2}\.\d{3})\s*\|(Alarm[A-Za-z]*)\s*\|/;
 
 // "Label: value" parameters of the older CiscoLog/Event Viewer form, mapped to canonical keys. Longest first.
@@ -75,41 +75,57 @@ interface Header {
   readonly nameEnd: number;
 }
 
-/** The CiscoLog header `%APP-SEV-NAME:` at or after the first '%' (a receiver prefix may hold a stray '%'). */
+/** The CiscoLog header `%APP-SEV-NAME:`: the first one at or after the first '%' (a receiver prefix may hold others). */
 function findHeader(line: string, pct: number): Header | null {
-  let at = pct;
-  for (let tries = 0; at >= 0 && tries < 4; tries++) {
-    HEADER.lastIndex = at;
-    const h = HEADER.exec(line);
-    if (h) {
-      const app = h[1]!;
-      const name = h[3]!;
-      const nameStart = at + 1 + app.length + 3;
-      return { app, severity: Number(h[2]), name, at, nameStart, nameEnd: nameStart + name.length };
-    }
-    at = line.indexOf('%', at + 1);
-  }
-  return null;
+  HEADER.lastIndex = pct;
+  const h = HEADER.exec(line);
+  if (!h) return null;
+  const at = h.index;
+  const app = h[1]!;
+  const name = h[3]!;
+  const nameStart = at + 1 + app.length + 3;
+  return { app, severity: Number(h[2]), name, at, nameStart, nameEnd: nameStart + name.length };
 }
 
-/** Called for each `[Key=Value]` group with the columns of key and value. */
+/** Called for each `[Key=Value]` group with the columns of key (trimmed) and value. */
 type TagVisitor = (line: string, keyStart: number, keyEnd: number, valueStart: number, valueEnd: number) => void;
 
-/** Scans `%[K=V][K=V]...: text` from the '%' at `i`. Returns where the free text starts, -1 when the list was cut. */
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/** The ']' that closes the group opened at `open`: the first one followed (after blanks) by '[', ':' or the end of the
+ * line, so a value may itself hold brackets ("Lobby [2nd floor]"); the first ']' when none is; -1 when none. */
+function closingBracket(line: string, open: number): number {
+  const first = line.indexOf(']', open + 1);
+  let close = first;
+  while (close >= 0) {
+    let k = close + 1;
+    while (k < line.length && isBlank(line.charCodeAt(k))) k++;
+    const c = line.charCodeAt(k);
+    if (k >= line.length || c === 91 /* [ */ || c === 58 /* : */) return close;
+    close = line.indexOf(']', close + 1);
+  }
+  return first;
+}
+
+/** Scans `%[K=V][K=V]...: text` from the '%' at `i`. Returns where the free text starts, -1 when the list was cut
+ * (the unclosed last group is then not visited: its value may be cut too). */
 function scanTags(line: string, i: number, visit: TagVisitor): number {
   i++;
   for (;;) {
-    while (i < line.length && line.charCodeAt(i) === 32) i++;
+    while (i < line.length && isBlank(line.charCodeAt(i))) i++;
     if (line.charCodeAt(i) !== 91 /* [ */) break;
-    const close = line.indexOf(']', i + 1);
-    const end = close < 0 ? line.length : close;
-    const eq = line.indexOf('=', i + 1);
-    if (eq >= 0 && eq < end) {
-      let ks = i + 1;
-      while (ks < eq && line.charCodeAt(ks) === 32) ks++;
-      visit(line, ks, eq, eq + 1, end);
-    }
+    const close = closingBracket(line, i);
     if (close < 0) return -1;
+    const eq = line.indexOf('=', i + 1);
+    if (eq >= 0 && eq < close) {
+      let ks = i + 1;
+      while (ks < eq && isBlank(line.charCodeAt(ks))) ks++;
+      let ke = eq;
+      while (ke > ks && isBlank(line.charCodeAt(ke - 1))) ke--;
+      visit(line, ks, ke, eq + 1, close);
+    }
     i = close + 1;
   }
   if (i >= line.length) return -1;
@@ -161,7 +177,14 @@ function labelledParams(text: string, base: number): AlarmParam[] {
   LABEL_RE.lastIndex = 0;
   const hits: { label: string; start: number; end: number }[] = [];
   let m: RegExpExecArray | null;
-  while ((m = LABEL_RE.exec(text))) hits.push({ label: m[1]!, start: m.index, end: m.index + m[0].length });
+  const seen = new Set<string>();
+  while ((m = LABEL_RE.exec(text))) {
+    // The first label of a kind is the field; a later one sits inside a free-text value (a description).
+    const key = LABEL_KEY.get(m[1]!)!;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    hits.push({ label: m[1]!, start: m.index, end: m.index + m[0].length });
+  }
   for (let k = 0; k < hits.length; k++) {
     const hit = hits[k]!;
     const stop = k + 1 < hits.length ? hits[k + 1]!.start : text.length;
@@ -374,19 +397,18 @@ export class AlarmReader {
   }
 
   private lastDated = false;
+  /** Messages timed by time of day only, dated in finish(). */
+  private readonly todIndexes: number[] = [];
   private readonly zoneScratch = { unknownZone: '' };
 
+  /** A record with only a time of day: timed relative to day 0 for now (see finish). */
   private timeOfDay(text: string): number {
-    const ref = this.opts.referenceDate ?? null;
     const tod = parseTimeOfDay(text);
     this.lastDated = false;
     if (Number.isNaN(tod)) return NaN;
     this.todLines++;
-    if (!this.clock) {
-      const base = ref ? Date.UTC(ref.getUTCFullYear(), ref.getUTCMonth(), ref.getUTCDate()) : 0;
-      this.clock = new DayClock(base);
-    }
-    this.lastDated = ref !== null;
+    if (!this.clock) this.clock = new DayClock(0);
+    this.todIndexes.push(this.messages.length);
     return this.clock.at(tod);
   }
 
@@ -429,8 +451,23 @@ export class AlarmReader {
     return own;
   }
 
-  /** Closes the source: turns the aggregates into problem entries. */
+  /** Trace records carry only a time of day. The file's modification time marks its last record, so the day of the
+   * first record is the latest midnight from which the last record (after its roll-overs) is not later than that. */
+  private dateTimeOfDayRecords(): void {
+    const ref = this.opts.referenceDate;
+    if (!ref || !this.todIndexes.length) return;
+    let last = -Infinity;
+    for (const i of this.todIndexes) last = Math.max(last, this.messages[i]!.time);
+    const day = Math.floor((ref.getTime() - last) / 86400000) * 86400000;
+    for (const i of this.todIndexes) {
+      const m = this.messages[i]!;
+      this.messages[i] = { ...m, time: m.time + day, dated: true };
+    }
+  }
+
+  /** Closes the source: dates time-of-day records, turns the aggregates into problem entries. */
   finish(): void {
+    this.dateTimeOfDayRecords();
     for (const [name, u] of this.unknownNames) {
       this.problems.add('alarm.unknown-name', 'information', `Alarm ${name} is not in CUCM Lens's alarm table (${count(u.count, 'line')}, first on line ${u.line}); it is highlighted but not analysed.`, u.line);
     }
@@ -449,7 +486,7 @@ export class AlarmReader {
     }
     if (this.todLines) {
       this.problems.add('input.no-date', 'information', ref
-        ? `${count(this.todLines, 'trace record')} carry only a time of day; the date was taken from the file's date (${ref.toISOString().slice(0, 10)}).`
+        ? `${count(this.todLines, 'trace record')} carry only a time of day; dates were counted back from the file's modification time (${ref.toISOString().slice(0, 19)}Z), taken as the time of the last record.`
         : `${count(this.todLines, 'trace record')} carry only a time of day; times are shown without a date.`);
     }
     if (this.undatedLines) {

@@ -54,7 +54,8 @@ export function sniffEncoding(head: Uint8Array): { encoding: TextEncodingName; b
   // UTF-16 text of mostly ASCII characters has a zero in every other byte.
   if (pairs >= 2 && zeroOdd > pairs * 0.6 && zeroEven < pairs * 0.1) return { encoding: 'utf-16le', bom: 0 };
   if (pairs >= 2 && zeroEven > pairs * 0.6 && zeroOdd < pairs * 0.1) return { encoding: 'utf-16be', bom: 0 };
-  if (zeroEven + zeroOdd > 0 || control > n * 0.01 + 2) return null;
+  // A few NULs (a syslog daemon's padding after a crash) do not make a file binary; many do.
+  if (zeroEven + zeroOdd + control > n * 0.01 + 2) return null;
   if (high > 0 && !isValidUtf8Prefix(head.subarray(0, n))) return { encoding: 'windows-1252', bom: 0 };
   return { encoding: 'utf-8', bom: 0 };
 }
@@ -201,11 +202,10 @@ export class LineSplitter {
       // Old Mac line ends (CR alone) are told apart from CRLF by the first line end that can be judged.
       text = this.undecided + text;
       this.undecided = '';
-      const lf = text.indexOf('\n');
-      const cr = text.indexOf('\r');
-      if (lf >= 0 && (cr < 0 || lf <= cr + 1)) this.crOnly = false;
-      else if (cr >= 0 && cr + 1 < text.length) this.crOnly = true;
-      else if (text.length > this.maxLine) this.crOnly = false;
+      // Any LF means LF or CRLF line ends (a stray CR inside a line stays part of it). CR-only is decided only after
+      // 64 KiB (or the whole input) without a single LF.
+      if (text.indexOf('\n') >= 0) this.crOnly = false;
+      else if (text.length > this.maxLine) this.crOnly = text.indexOf('\r') >= 0;
       else {
         this.undecided = text;
         return;
@@ -246,7 +246,7 @@ export class LineSplitter {
 
   end(): void {
     if (this.undecided) {
-      this.crOnly = false;
+      this.crOnly = this.undecided.indexOf('\r') >= 0;
       const rest = this.undecided;
       this.undecided = '';
       this.push(rest);

@@ -8,7 +8,7 @@ const MONTHS: Record<string, number> = {
 const ZONES: Record<string, number> = {
   UTC: 0, GMT: 0, Z: 0, UT: 0, WET: 0, WEST: 60, BST: 60, IST: 330, CET: 60, CEST: 120, MET: 60, MEST: 120,
   EET: 120, EEST: 180, MSK: 180, GST: 240, PKT: 300, NPT: 345, ICT: 420, WIB: 420, SGT: 480, HKT: 480, AWST: 480,
-  PHT: 480, CST6CDT: -360, JST: 540, KST: 540, ACST: 570, ACDT: 630, AEST: 600, AEDT: 660, NZST: 720, NZDT: 780,
+  PHT: 480, JST: 540, KST: 540, ACST: 570, ACDT: 630, AEST: 600, AEDT: 660, NZST: 720, NZDT: 780,
   EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420, AKST: -540, AKDT: -480,
   HST: -600, BRT: -180, ART: -180, CLT: -240, SAST: 120, WAT: 60, CAT: 120, EAT: 180,
 };
@@ -196,7 +196,6 @@ export function ciscoStampBefore(line: string, end: number, scratch: { unknownZo
       lastZone = zone;
       lastZoneOffset = offset;
     }
-    if (offset === undefined) scratch.unknownZone = zone;
   }
   // time HH:MM:SS(.f)
   const tEnd = i;
@@ -236,5 +235,7 @@ export function ciscoStampBefore(line: string, end: number, scratch: { unknownZo
   const month = MONTHS[line.slice(m - 2, m + 1)];
   if (month === undefined) return NaN;
   const ms = Date.UTC(year, month, day, num(line, tStart, tStart + 2), num(line, tStart + 3, tStart + 5), num(line, tStart + 6, tStart + 8)) + frac;
-  return offset === undefined ? ms : ms - offset * 60000;
+  if (offset !== undefined) return ms - offset * 60000;
+  if (z0 && !DIGIT(z0)) scratch.unknownZone = line.slice(zStart, zEnd);
+  return ms;
 }
