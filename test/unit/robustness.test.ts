@@ -102,6 +102,7 @@ test('stamps: CST6CDT is not a zone abbreviation; a host name is never taken for
   assert.equal(new Date(r2.messages[0]!.time).toISOString(), '2015-07-02T06:22:31.000Z');
   const r3 = analyzeTexts([{ file: 'c.log', text: 'Jul 02 2015 01:22:31.000 CST6CDT: %UC_CALLMANAGER-3-EndPointUnregistered: %[DeviceName=SEP4][Reason=13]: t' }], DEFAULT_SETTINGS);
   assert.equal(r3.messages.length, 1);
+  assert.match(r3.sources[0]!.problems.find((p) => p.code === 'input.time-zone')!.message, /"CST6CDT" is not known/);
 });
 
 test('in the labelled form, a label inside a description does not override the field', () => {

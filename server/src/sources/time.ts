@@ -42,7 +42,7 @@ export interface ParsedStamp {
 }
 
 // CiscoLog: "Jul 02 2015 06:22:31.123 UTC" (accuracy star and zone optional)
-const CISCOLOG = /\*?([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{4}) (\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?: ([A-Za-z]{1,6}|[+-]\d{2}:?\d{2})(?![\w]))?/;
+const CISCOLOG = /\*?([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{4}) (\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?: ([A-Za-z][\w/+-]{0,31}|[+-]\d{2}:?\d{2})(?![\w/]))?/;
 // ISO 8601 / RFC 5424: "2015-07-02T06:22:31.123+02:00"
 const ISO = /(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?/;
 // RFC 3164 at the start of the line: "Jul  2 06:22:31"
@@ -188,7 +188,7 @@ export function ciscoStampBefore(line: string, end: number, scratch: { unknownZo
     // no zone: the token is the time itself
     i = zEnd;
   } else {
-    if (zEnd - zStart > 6) return NaN;
+    if (zEnd - zStart > 32) return NaN;
     const zone = line.slice(zStart, zEnd);
     if (zone === lastZone) offset = lastZoneOffset;
     else {
