@@ -66,7 +66,101 @@ export interface AlarmMessage {
   readonly truncated: boolean;
 }
 
-export type Message = AlarmMessage;
+/** A network-level message out of a capture or a Wireshark/tshark export: SIP, SCCP, a TCP segment worth keeping
+ * (handshake, reset, analysis flags), ARP, or TLS timing. Addresses are strings as Wireshark prints them. */
+export interface NetMessage {
+  readonly kind: 'sip' | 'sccp' | 'tcp' | 'arp' | 'tls';
+  readonly loc: SourceLocation;
+  /** Epoch milliseconds (fractional: microsecond precision), NaN when unknown. */
+  readonly time: number;
+  readonly dated: boolean;
+  readonly src: string;
+  readonly dst: string;
+  /** NaN when the transport has no ports (ARP) or the export does not say. */
+  readonly srcPort: number;
+  readonly dstPort: number;
+  readonly transport: 'tcp' | 'udp' | null;
+  /** The Info column as Wireshark would write it. */
+  readonly label: string;
+  readonly srcMac?: string;
+  readonly dstMac?: string;
+  readonly sip?: SipInfo;
+  readonly sccp?: SccpInfo;
+  readonly tcp?: TcpInfo;
+  readonly arp?: ArpInfo;
+}
+
+export interface SipInfo {
+  readonly method?: string;
+  readonly status?: number;
+  readonly reasonPhrase?: string;
+  readonly requestUri?: string;
+  readonly callId?: string;
+  readonly cseq?: number;
+  readonly cseqMethod?: string;
+  /** Expires header, or the Contact's ;expires= when the header is absent. */
+  readonly expires?: number;
+  readonly contactExpires?: number;
+  /** Cisco device name from Contact (+u.sip!devicename...) or the SEP name in the From/To user part. */
+  readonly device?: string;
+  /** Contact carries ;cisco-keep-alive (a keepalive REGISTER to a backup CUCM). */
+  readonly ciscoKeepAlive?: boolean;
+  readonly userAgent?: string;
+  readonly bodyLength?: number;
+}
+
+export interface SccpInfo {
+  readonly id: number;
+  readonly name: string;
+  /** RegisterAck: keepalive intervals the CUCM asked for (seconds). */
+  readonly keepAliveInterval?: number;
+  readonly secondaryKeepAliveInterval?: number;
+  /** Register: the station's device name. */
+  readonly device?: string;
+}
+
+/** TCP analysis flags, as Wireshark's tcp.analysis.* (bit set). */
+export const TcpFlag = {
+  Retransmission: 1,
+  FastRetransmission: 2,
+  SpuriousRetransmission: 4,
+  LostSegment: 8, // previous segment not captured
+  DuplicateAck: 16,
+  AckedUnseen: 32,
+  ZeroWindow: 64,
+  KeepAlive: 128,
+  OutOfOrder: 256,
+  WindowUpdate: 512,
+  ZeroWindowProbe: 1024,
+  WindowFull: 2048,
+  ReusedPorts: 4096,
+  KeepAliveAck: 8192,
+} as const;
+
+export interface TcpInfo {
+  /** Raw (absolute) sequence and acknowledgement numbers. */
+  readonly seq: number;
+  readonly ack: number;
+  readonly len: number;
+  /** TCP header flags byte (FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32, ECE 64, CWR 128). */
+  readonly flags: number;
+  readonly win: number;
+  /** TcpFlag bits. */
+  readonly analysis: number;
+  /** For a duplicate ACK: the frame it duplicates; for a retransmission: the frame first carrying the data. */
+  readonly refFrame?: number;
+}
+
+export interface ArpInfo {
+  /** 1 request, 2 reply. */
+  readonly op: number;
+  readonly senderMac: string;
+  readonly senderIp: string;
+  readonly targetMac: string;
+  readonly targetIp: string;
+}
+
+export type Message = AlarmMessage | NetMessage;
 
 export interface RelatedInfo {
   readonly loc: SourceLocation;

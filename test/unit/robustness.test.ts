@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { analyzeTexts } from '../../server/src/engine';
+import type { AlarmMessage } from '../../server/src/model';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
 import { parseAlarmLine, paramValue } from '../../server/src/sources/syslog';
 import { CLI, SEED_LINE, tempDir } from '../helpers/paths';
@@ -58,7 +59,7 @@ test('tag values may hold brackets, tabs may separate groups, keys may have spac
   assert.equal(paramValue(a, 'Reason'), '13');
   const b = line(T0, '\t[Reason = 13]\t[Protocol=SIP]');
   const r = analyzeTexts([{ file: 'x.log', text: b }], DEFAULT_SETTINGS);
-  const m = r.messages[0]!;
+  const m = r.messages[0] as AlarmMessage;
   assert.equal(m.reason, 13);
   assert.equal(m.protocol, 'SIP');
   assert.equal(r.findings[0]!.severity, 'error');
@@ -67,7 +68,7 @@ test('tag values may hold brackets, tabs may separate groups, keys may have spac
 test('a value cut by the end of the line is not used as if complete', () => {
   const cut = line(T0, '[IPAddress=10.1.1.1][Reason=13]').replace(/\[Reason=13\].*$/, '[Reason=1');
   const r = analyzeTexts([{ file: 'x.log', text: cut }], DEFAULT_SETTINGS);
-  assert.ok(Number.isNaN(r.messages[0]!.reason));
+  assert.ok(Number.isNaN((r.messages[0] as AlarmMessage).reason));
   assert.match(r.findings[0]!.message, /reason missing: the alarm line is cut off/);
   assert.equal(r.sources[0]!.problems[0]!.code, 'alarm.truncated');
 });

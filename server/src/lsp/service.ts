@@ -140,7 +140,7 @@ function devicesOf(a: DocAnalysis): Map<string, AlarmMessage[]> {
   if (!a.byDevice) {
     const map = new Map<string, AlarmMessage[]>();
     for (const m of a.result.messages) {
-      if (!m.device) continue;
+      if (m.kind !== 'alarm' || !m.device) continue;
       let l = map.get(m.device);
       if (!l) map.set(m.device, (l = []));
       l.push(m);
@@ -332,10 +332,16 @@ export function inlayHints(a: DocAnalysis, doc: TextDocument, range: Range): Inl
 
 const MAX_SYMBOLS = 10000;
 
+/** The document's own alarms in line order. */
+function alarmsInFile(a: DocAnalysis): AlarmMessage[] {
+  const out: AlarmMessage[] = [];
+  for (const m of a.result.messages) if (m.kind === 'alarm' && m.loc.source === 0 && m.loc.line !== null) out.push(m);
+  return out.sort((x, y) => x.loc.line! - y.loc.line!);
+}
+
 export function documentSymbols(a: DocAnalysis): DocumentSymbol[] {
   const groups = new Map<string, AlarmMessage[]>();
-  const inFile = a.result.messages.filter((m) => m.loc.source === 0 && m.loc.line !== null)
-    .sort((x, y) => x.loc.line! - y.loc.line!);
+  const inFile = alarmsInFile(a);
   for (const m of inFile) {
     const key = m.device || m.ip || '(no device name)';
     let l = groups.get(key);
@@ -395,7 +401,7 @@ export function foldingRanges(a: DocAnalysis, doc: TextDocument): FoldingRange[]
     if (start >= 0 && doc.lineCount - 1 > start && lineText(doc, doc.lineCount - 1) !== '') out.push({ startLine: start, endLine: doc.lineCount - 1 });
     return out;
   }
-  const inFile = a.result.messages.filter((m) => m.loc.source === 0 && m.loc.line !== null).sort((x, y) => x.loc.line! - y.loc.line!);
+  const inFile = alarmsInFile(a);
   let runStart = 0;
   for (let i = 1; i <= inFile.length; i++) {
     const prev = inFile[i - 1]!;
