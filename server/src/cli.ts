@@ -3,7 +3,8 @@
 
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { AnalysisResult, Finding, Problem, Severity, SourceInfo } from './model';
+import type { AnalysisResult, Finding, Message, Problem, Severity, SourceInfo } from './model';
+import { TcpFlag } from './model';
 import { UnreadableInputError, analyzePaths } from './engine';
 import { DEFAULT_SETTINGS } from './settings';
 import { RULES } from './knowledge/rules';
@@ -11,17 +12,17 @@ import { isoTime } from './sources/time';
 import manifest from '../../package.json';
 
 const USAGE = `usage: cucm-lens analyze [--format text|json|sarif] PATH...
-  PATH   files or folders (read recursively); formats are detected by content
-  --format text   findings for people (default)
-  --format json   {"sources":[...],"findings":[...]} for scripts
-  --format sarif  SARIF 2.1.0 for code-scanning tools`;
+       cucm-lens messages [--format text|json] PATH...
+  PATH   files or folders (read recursively); formats are detected by content; - reads standard input
+  analyze    findings: text for people (default), json {"sources":[...],"findings":[...]}, sarif (SARIF 2.1.0)
+  messages   every decoded message (alarms, SIP, SCCP, TCP, ARP), one object each: a text table or a JSON array`;
 
 type Format = 'text' | 'json' | 'sarif';
 
 class UsageError extends Error {}
 
 interface Args {
-  command: 'analyze';
+  command: 'analyze' | 'messages';
   format: Format;
   paths: string[];
 }
@@ -30,7 +31,7 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') return 'help';
   if (argv[0] === '--version' || argv[0] === '-V') return 'version';
   const [command, ...rest] = argv;
-  if (command !== 'analyze') throw new UsageError(`unknown command "${command}" (try: analyze)`);
+  if (command !== 'analyze' && command !== 'messages') throw new UsageError(`unknown command "${command}" (try: analyze, messages)`);
   let format: Format = 'text';
   const paths: string[] = [];
   for (let i = 0; i < rest.length; i++) {
@@ -50,8 +51,9 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
       throw new UsageError(`unknown option ${a}`);
     } else paths.push(a);
   }
-  if (paths.length === 0) throw new UsageError('analyze needs at least one file or folder');
-  return { command: 'analyze', format, paths };
+  if (paths.length === 0) throw new UsageError(`${command} needs at least one file or folder`);
+  if (command === 'messages' && format === 'sarif') throw new UsageError('messages has no sarif format (text or json)');
+  return { command, format, paths };
 }
 
 /** Buffered stdout that respects back-pressure, so a large report does not build one huge string. */
@@ -183,6 +185,47 @@ async function writeSarif(out: Out, r: AnalysisResult): Promise<void> {
   await out.write('\n]}]}\n');
 }
 
+const TCP_FLAG_NAMES = Object.entries(TcpFlag) as [string, number][];
+
+/** A message as one JSON object (stable field names; absent fields are null). */
+function messageJson(m: Message, sources: readonly SourceInfo[]): Record<string, unknown> {
+  const base = { file: sources[m.loc.source]?.file ?? null, line: m.loc.line, frame: m.loc.frame, time: isoTime(m.time) };
+  if (m.kind === 'alarm') {
+    return {
+      ...base, kind: 'alarm', protocol: 'alarm', label: m.name, device: m.device || null, src: m.ip || null, dst: m.node || null,
+      alarm: m.name, reason: Number.isNaN(m.reason) ? null : m.reason, deviceType: Number.isNaN(m.deviceType) ? null : m.deviceType,
+    };
+  }
+  const t = m.tcp;
+  return {
+    ...base, kind: m.kind, src: m.src, srcPort: Number.isNaN(m.srcPort) ? null : m.srcPort, dst: m.dst,
+    dstPort: Number.isNaN(m.dstPort) ? null : m.dstPort, transport: m.transport,
+    protocol: m.kind === 'sip' ? 'SIP' : m.kind === 'sccp' ? 'SCCP' : m.kind === 'arp' ? 'ARP' : m.kind === 'tls' ? 'TLS' : 'TCP',
+    label: m.label,
+    method: m.sip?.method ?? null, status: m.sip?.status ?? null, callId: m.sip?.callId ?? null, cseq: m.sip?.cseq ?? null,
+    cseqMethod: m.sip?.cseqMethod ?? null, expires: m.sip?.expires ?? null, device: m.sip?.device ?? m.sccp?.device ?? null,
+    sccp: m.sccp?.name ?? null,
+    tcp: t ? { seq: t.seq, ack: t.ack, len: t.len, flags: t.flags, analysis: TCP_FLAG_NAMES.filter(([, bit]) => t.analysis & bit).map(([n]) => n) } : null,
+    arp: m.arp ?? null,
+  };
+}
+
+async function writeMessages(out: Out, r: AnalysisResult, json: boolean): Promise<void> {
+  if (json) {
+    await out.write('[');
+    for (let i = 0; i < r.messages.length; i++) await out.write((i ? ',\n' : '\n') + JSON.stringify(messageJson(r.messages[i]!, r.sources)));
+    await out.write('\n]\n');
+    return;
+  }
+  for (const m of r.messages) {
+    const j = messageJson(m, r.sources);
+    const where = m.loc.frame !== null ? `#${m.loc.frame}` : `:${m.loc.line}`;
+    const from = j.srcPort != null ? `${j.src}:${j.srcPort}` : `${j.src ?? ''}`;
+    const to = j.dstPort != null ? `${j.dst}:${j.dstPort}` : `${j.dst ?? ''}`;
+    await out.write(`${j.file}${where}\t${j.time ?? ''}\t${from}\t${to}\t${j.protocol}\t${j.label}\n`);
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   let args: ReturnType<typeof parseArgs>;
   try {
@@ -210,7 +253,8 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
   const out = new Out();
-  if (args.format === 'json') await writeJson(out, result);
+  if (args.command === 'messages') await writeMessages(out, result, args.format === 'json');
+  else if (args.format === 'json') await writeJson(out, result);
   else if (args.format === 'sarif') await writeSarif(out, result);
   else await writeText(out, result);
   await out.flush();

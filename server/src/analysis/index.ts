@@ -3,9 +3,12 @@
 import type { Finding, Message } from '../model';
 import type { Settings } from '../settings';
 import { alarmFindings } from './alarms';
+import { tcpFindings } from './tcp';
 
 export function runRules(timeline: readonly Message[], settings: Settings): Finding[] {
-  return alarmFindings(timeline, settings);
+  const out = alarmFindings(timeline, settings);
+  for (const f of tcpFindings(timeline)) out.push(f);
+  return out;
 }
 
 /** Time order; messages without a time keep their place after the timed ones, in source order. */
