@@ -1,5 +1,20 @@
 // Bundles the extension host client, the language server and the CLI into dist/.
 import * as esbuild from 'esbuild';
+import { readFile } from 'node:fs/promises';
+
+/** pcap-parser grows its buffer with the deprecated `new Buffer(size)`, which makes Node print DEP0005 once per
+ * process; the bundle uses the equivalent Buffer.alloc instead (same size, zero-filled). */
+const pcapParserNoDeprecatedBuffer = {
+  name: 'pcap-parser-buffer-alloc',
+  setup(build) {
+    build.onLoad({ filter: /pcap-parser[\\/]lib[\\/]pcap-parser\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const patched = source.replace(/new Buffer\(/g, 'Buffer.alloc(');
+      if (patched === source) throw new Error('pcap-parser changed: no `new Buffer(` left to replace; check the plugin');
+      return { contents: patched, loader: 'js' };
+    });
+  },
+};
 
 const common = {
   bundle: true,
@@ -8,6 +23,7 @@ const common = {
   format: 'cjs',
   sourcemap: true,
   logLevel: 'warning',
+  plugins: [pcapParserNoDeprecatedBuffer],
 };
 
 await Promise.all([
