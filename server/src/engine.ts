@@ -7,6 +7,9 @@ import * as zlib from 'node:zlib';
 import type { AnalysisResult, Message, SourceFormat, SourceInfo } from './model';
 import { runRules, sortTimeline } from './analysis';
 import { AlarmReader } from './sources/syslog';
+import { ExportReader } from './sources/exports';
+import { CaptureDecoder } from './sources/capture';
+import { CaptureReader } from './sources/capture-reader';
 import { ByteDecoder, LineSplitter, ProblemSink, looksBinaryText } from './sources/text';
 import { detectTextFormat, sniffBinary } from './sources/detect';
 import type { Settings } from './settings';
@@ -19,11 +22,6 @@ function readsAlarms(format: SourceFormat): boolean {
   return format === 'cucm-syslog' || format === 'cucm-sdl-trace' || format === 'cucm-sdi-trace' || format === 'unknown';
 }
 
-const NOT_YET: Partial<Record<SourceFormat, string>> = {
-  pcap: 'a classic pcap capture',
-  pcapng: 'a pcapng capture',
-  'capture-export': 'a Wireshark/tshark export',
-};
 
 /** Reads one text source incrementally: detection on the first 64 KiB, then lines to the alarm reader. */
 class TextSource {
@@ -32,6 +30,7 @@ class TextSource {
   private head = '';
   private splitter: LineSplitter | null = null;
   private reader: AlarmReader | null = null;
+  private exports: ExportReader | null = null;
 
   constructor(file: string, private readonly index: number, private readonly referenceDate: Date | null, private readonly forced?: SourceFormat) {
     this.info = { file, format: forced ?? 'unknown', messages: 0, problems: [] };
@@ -65,9 +64,11 @@ class TextSource {
       const reader = new AlarmReader({ source: this.index, referenceDate: this.referenceDate }, this.sink);
       this.reader = reader;
       this.splitter = new LineSplitter((line, no) => reader.line(line, no), this.sink);
+    } else if (format === 'capture-export') {
+      const reader = new ExportReader({ source: this.index }, this.sink);
+      this.exports = reader;
+      this.splitter = new LineSplitter((line, no) => reader.line(line, no), this.sink);
     } else {
-      const what = NOT_YET[format];
-      if (what) this.sink.add('input.not-analysed', 'information', `This is ${what}; this version of CUCM Lens recognises it but does not decode captures yet.`);
       this.splitter = new LineSplitter(() => {}, this.sink);
     }
   }
@@ -90,6 +91,11 @@ class TextSource {
       if (this.info.format === 'unknown' && this.info.messages === 0) {
         this.sink.add('input.unknown-format', 'information', 'No CUCM alarms, trace records or capture data were recognised in this file.');
       }
+    }
+    if (this.exports) {
+      this.exports.finish();
+      for (const m of this.exports.messages) messages.push(m);
+      this.info.messages = this.exports.messages.length;
     }
     this.info.problems = this.sink.finish();
     return this.info;
@@ -206,6 +212,7 @@ async function readFileSource(entry: InputEntry, index: number, messages: Messag
   const decoder = new ByteDecoder(src.sink);
   let stop = false;
   let gzip = false;
+  const cap: { decoder: CaptureDecoder | null; reader: CaptureReader | null } = { decoder: null, reader: null };
   const onChunk = (chunk: Buffer, first: boolean): void => {
     if (stop) return;
     if (first) {
@@ -217,10 +224,14 @@ async function readFileSource(entry: InputEntry, index: number, messages: Messag
       }
       if (kind === 'pcap' || kind === 'pcapng') {
         src.info.format = kind;
-        src.sink.add('input.not-analysed', 'information', `This is ${NOT_YET[kind]}; this version of CUCM Lens recognises it but does not decode captures yet.`);
-        stop = true;
-        return;
+        const c = new CaptureDecoder(index);
+        cap.decoder = c;
+        cap.reader = new CaptureReader((f) => c.frame(f), src.sink);
       }
+    }
+    if (cap.reader) {
+      if (!cap.reader.push(chunk)) stop = true;
+      return;
     }
     const text = decoder.push(chunk);
     if (decoder.binary) {
@@ -279,7 +290,16 @@ async function readFileSource(entry: InputEntry, index: number, messages: Messag
       src.sink.add('input.gzip', 'error', `The gzip data is damaged or followed by other bytes (${gzErr.message}); everything before that point was read.`);
     }
   }
-  if (src.info.format === 'binary' || src.info.format === 'pcap' || src.info.format === 'pcapng') {
+  if (cap.decoder && cap.reader) {
+    cap.reader.end();
+    cap.decoder.report(src.sink);
+    for (const m of cap.decoder.messages) messages.push(m);
+    src.info.messages = cap.decoder.messages.length;
+    src.info.frames = cap.decoder.frames;
+    src.info.problems = src.sink.finish();
+    return src.info;
+  }
+  if (src.info.format === 'binary') {
     src.info.problems = src.sink.finish();
     return src.info;
   }

@@ -40,6 +40,8 @@ export interface SourceInfo {
   format: SourceFormat;
   messages: number;
   problems: Problem[];
+  /** Captures: frames read (messages keep only the ones that matter). */
+  frames?: number;
 }
 
 /** A CUCM alarm, from syslog, an Event Viewer export or an SDL AlarmErr record. Compact on purpose: hovers

@@ -51,8 +51,14 @@ export function tcpFindings(timeline: readonly Message[]): Finding[] {
     if (frame === undefined) return undefined;
     return frameLoc.get(`${m.loc.source}`)?.get(frame);
   };
+  let lastSource = -1;
+  let lastFrame: number | null = null;
   for (const msg of timeline) {
     if (msg.kind === 'alarm' || !msg.tcp) continue;
+    // several messages (two SIP messages in one segment) share one segment: judge the segment once
+    if (msg.loc.frame !== null && msg.loc.source === lastSource && msg.loc.frame === lastFrame) continue;
+    lastSource = msg.loc.source;
+    lastFrame = msg.loc.frame;
     const m = msg;
     const t = m.tcp!;
     if (m.loc.frame !== null) {

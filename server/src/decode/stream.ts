@@ -1,7 +1,8 @@
 // TCP stream reassembly for the application protocols we read (SIP, SCCP): per direction, bytes are put back in
 // sequence order (retransmitted bytes dropped, out-of-order segments held until the gap fills, bounded), and cut
-// into PDUs by a framer. A PDU belongs to the frame that carried its last byte, as in Wireshark. A retransmitted
-// segment that holds whole PDUs by itself is reported again, flagged, the way Wireshark dissects it again.
+// into PDUs by a framer. A PDU belongs to the frame that carried its last byte, as in Wireshark. Retransmitted data
+// is not framed again (as in Wireshark, whose SIP count leaves retransmitted segments out): the segment itself is
+// reported by the TCP analysis, with the frame that first carried the data.
 
 import { looksLikeSip, sipMessageLength } from './sip';
 import { sccpPduLength } from './sccp';
@@ -15,7 +16,7 @@ const MAX_BUFFER = 1 << 20;
 const MAX_PENDING_SEGMENTS = 64;
 const MAX_PENDING_BYTES = 512 * 1024;
 
-export type PduHandler = (protocol: AppProtocol, bytes: Uint8Array, frame: number, tsUs: number, retransmitted: boolean) => void;
+export type PduHandler = (protocol: AppProtocol, bytes: Uint8Array, frame: number, tsUs: number) => void;
 
 interface Pending {
   seq: number;
@@ -59,10 +60,8 @@ export class TcpDirection {
       return;
     }
     if (delta < 0) {
-      if (delta + data.length <= 0) {
-        this.retransmission(data, frame, tsUs);
-        return;
-      }
+      // data sent again: already framed once (Wireshark does not dissect it a second time either)
+      if (delta + data.length <= 0) return;
       data = data.subarray(-delta);
     }
     this.append(data, frame, tsUs);
@@ -115,7 +114,7 @@ export class TcpDirection {
       }
       const n = framer(this.buf, this.start, this.end);
       if (n > 0) {
-        this.onPdu(this.protocol as AppProtocol, this.buf.subarray(this.start, this.start + n), frame, tsUs, false);
+        this.onPdu(this.protocol as AppProtocol, this.buf.subarray(this.start, this.start + n), frame, tsUs);
         this.start += n;
       } else if (n === 0) return;
       else if (!this.resync()) return;
@@ -181,19 +180,6 @@ export class TcpDirection {
         progressed = true;
         break;
       }
-    }
-  }
-
-  /** Old data sent again: report whole PDUs it holds by itself. */
-  private retransmission(data: Uint8Array, frame: number, tsUs: number): void {
-    if (this.protocol !== 'sip' && this.protocol !== 'sccp') return;
-    const framer = FRAMERS[this.protocol];
-    let off = 0;
-    while (off < data.length) {
-      const n = framer(data, off, data.length);
-      if (n <= 0) return;
-      this.onPdu(this.protocol, data.subarray(off, off + n), frame, tsUs, true);
-      off += n;
     }
   }
 }

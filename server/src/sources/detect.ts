@@ -21,7 +21,8 @@ const SDL = /^\d{7,8}\.\d{3}\s*\|\d{2}:\d{2}:\d{2}\.\d{3}\s*\|/;
 const SDI = /^\d{2}:\d{2}:\d{2}\.\d{3} [A-Z]{2,6}\|/;
 const EXPORT_HEADER = /^\s*"?No\."?\s*[\t,]?\s*"?Time"?/;
 const TSHARK_SUMMARY = /^\s*\d+\s+[\d.:\- ]+\s+\S+\s+(?:→|->)\s+\S+\s+\S+\s+\d+\s/;
-const FIELDS_HEADER = /^frame\.number\b/;
+const FIELDS_HEADER = /^"?frame\.number\b/;
+const VERBOSE_FRAME = /^Frame \d+: \d+ bytes on wire/;
 
 /** Classifies the first part of a text file. */
 export function detectTextFormat(head: string, fileName = ''): SourceFormat {
@@ -38,7 +39,7 @@ export function detectTextFormat(head: string, fileName = ''): SourceFormat {
     if (SDL.test(line)) sdl++;
     else if (SDI.test(line)) sdi++;
     else if (CISCOLOG.test(line)) syslog++;
-    else if (EXPORT_HEADER.test(line) || TSHARK_SUMMARY.test(line) || FIELDS_HEADER.test(line)) exp++;
+    else if (EXPORT_HEADER.test(line) || TSHARK_SUMMARY.test(line) || FIELDS_HEADER.test(line) || VERBOSE_FRAME.test(line)) exp++;
   }
   const best = Math.max(syslog, sdl, sdi, exp);
   if (best === 0) {
