@@ -4,8 +4,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import { CAPTURE_SCHEME, registerCaptureView } from './captureView';
 
-const LANGUAGES = ['cucm-syslog', 'cucm-trace'];
+const LANGUAGES = ['cucm-syslog', 'cucm-trace', 'capture-export'];
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel | undefined;
 
@@ -16,10 +17,13 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: LANGUAGES.flatMap((language) => [
-      { scheme: 'file', language },
-      { scheme: 'untitled', language },
-    ]),
+    documentSelector: [
+      ...LANGUAGES.flatMap((language) => [
+        { scheme: 'file', language },
+        { scheme: 'untitled', language },
+      ]),
+      { scheme: CAPTURE_SCHEME, language: 'capture-export' },
+    ],
     synchronize: { configurationSection: 'cucmLens' },
     outputChannel: output,
   };
@@ -36,6 +40,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.commands.registerCommand('cucmLens.showOutput', () => output?.show(true)),
   );
+  registerCaptureView(context, () => client);
   await client.start();
 }
 

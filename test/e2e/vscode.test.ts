@@ -183,3 +183,29 @@ test('the outline lists the devices of the case-2 log, and flapping is reported'
 test('the extension changed no file in the workspace', () => {
   assert.deepEqual(snapshotFiles(wb.workspace), before0);
 });
+
+test('a .pcap opens as the decoded capture view, with its TCP findings in the Problems panel', async () => {
+  await step('capture view', async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.fill('sip-tcp-lossy-cucm.pcap');
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'sip-tcp-lossy-cucm.pcap' }).first();
+    await row.waitFor({ timeout: 15_000 });
+    await row.click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'sip-tcp-lossy-cucm.pcap.txt' }).waitFor({ timeout: 60_000 });
+    await page.locator('.editor-instance .view-lines', { hasText: 'Request: REGISTER' }).first().waitFor({ timeout: 30_000 });
+    const mode = page.locator('[id="status.editor.mode"]');
+    await mode.filter({ hasText: 'Wireshark' }).waitFor({ timeout: 20_000 });
+    await shot(page, 'capture-view');
+    // the Problems panel holds the TCP findings of the capture, on the lines of their frames
+    const filter = page.locator('.viewpane-filter input, .markers-panel-action-filter input').first();
+    if (!(await filter.isVisible())) await page.keyboard.press('Control+Shift+M');
+    await filter.waitFor({ timeout: 10_000 });
+    await filter.fill('Seq=');
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'tcp.retransmission' }).first();
+    await problem.waitFor({ timeout: 60_000 });
+    assert.match((await problem.innerText()).replace(/\s+/g, ' '), /Retransmission 10\.106\.114\.\d+:\d+ → 10\.106\.114\.\d+:\d+ Seq=\d+ Len=\d+/);
+    await shot(page, 'capture-view-problems');
+  });
+});

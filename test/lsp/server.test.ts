@@ -13,7 +13,7 @@ import {
   DidChangeConfigurationNotification,
 } from 'vscode-languageserver-protocol/node';
 import type { ProtocolConnection, PublishDiagnosticsParams, Hover, MarkupContent, DocumentSymbol, InlayHint } from 'vscode-languageserver-protocol/node';
-import { EXAMPLES, SERVER, SEED_LINE } from '../helpers/paths';
+import { EXAMPLES, ROOT, SERVER, SEED_LINE } from '../helpers/paths';
 
 interface Session {
   proc: ChildProcessWithoutNullStreams;
@@ -193,4 +193,26 @@ test('edits re-analyse the new version; bad documents give problems, not crashes
   assert.deepEqual(trace.diagnostics.filter((x) => x.source === 'CUCM Lens').map((x) => x.code).sort(), ['alarm.connection-failure', 'alarm.endpoint-unregistered']);
   const folds = (await s.conn.sendRequest(FoldingRangeRequest.type, { textDocument: { uri: traceUri } })) as unknown[];
   assert.ok(Array.isArray(folds));
+});
+
+test('a binary capture is shown as a decoded view: diagnostics on its lines, hovers with the message details', async () => {
+  const s = await start();
+  const file = path.join(ROOT, 'test', 'fixtures', 'captures', 'sip-tcp-lossy-cucm.pcap');
+  const viewUri = 'cucm-capture:' + pathToFileURL(file).pathname + '.txt';
+  const r = (await s.conn.sendRequest('cucmLens/captureView', { uri: pathToFileURL(file).href, view: viewUri })) as { text: string; frames: number; shown: number };
+  const lines = r.text.split('\n');
+  assert.equal(lines[0], 'No.\tTime\tSource\tDestination\tProtocol\tSequence Number\tAcknowledgement Number\tInfo');
+  assert.ok(r.shown > 10 && r.shown < r.frames, `${r.shown} of ${r.frames} frames shown`);
+  assert.match(lines[lines.length - 2]!, /frames shown/);
+  await s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: viewUri, languageId: 'capture-export', version: 1, text: r.text } });
+  const d = await waitDiagnostics(s, viewUri);
+  const retrans = d.diagnostics.filter((x) => x.code === 'tcp.retransmission');
+  assert.ok(retrans.length > 0);
+  for (const x of retrans) assert.match(lines[x.range.start.line]!, /\[TCP Retransmission\]/, 'the diagnostic sits on the frame it is about');
+  const regLine = lines.findIndex((l) => /\tRequest: REGISTER /.test(l));
+  const h = (await s.conn.sendRequest(HoverRequest.type, { textDocument: { uri: viewUri }, position: { line: regLine, character: 2 } })) as Hover;
+  const text = (h.contents as MarkupContent).value;
+  assert.match(text, /Request: REGISTER/);
+  assert.match(text, /Call-ID/);
+  assert.match(text, /Frame \d+ · /);
 });

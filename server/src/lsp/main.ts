@@ -11,7 +11,11 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_SETTINGS, normaliseSettings } from '../settings';
 import type { Settings } from '../settings';
-import { analyzeDocument, diagnostics, documentSymbols, foldingRanges, hover, inlayHints } from './service';
+import { analyzeDocument, captureDocument, diagnostics, documentSymbols, foldingRanges, hover, inlayHints } from './service';
+import { renderCaptureView } from './captureView';
+import type { CaptureView } from './captureView';
+import { analyzePaths } from '../engine';
+import type { AnalysisResult, NetMessage } from '../model';
 import type { DocAnalysis } from './service';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -59,6 +63,7 @@ connection.onDidChangeConfiguration((change) => {
   if (!canPullConfig) globalSettings = normaliseSettings((change.settings as { cucmLens?: unknown } | undefined)?.cucmLens);
   settingsCache.clear();
   cache.clear();
+  captures.clear();
   for (const doc of documents.all()) schedule(doc, 0);
 });
 
@@ -79,7 +84,10 @@ async function analyze(doc: TextDocument): Promise<DocAnalysis | null> {
   if (hit && hit.version === doc.version) return hit;
   let a: DocAnalysis;
   try {
-    a = analyzeDocument(doc, settings, referenceDate(doc.uri));
+    if (doc.uri.startsWith(CAPTURE_SCHEME + ':')) {
+      const c = await captureFor(doc.uri, settings);
+      a = captureDocument(doc.uri, doc.version, c.result, c.view, settings);
+    } else a = analyzeDocument(doc, settings, referenceDate(doc.uri));
   } catch (e) {
     connection.console.error(`CUCM Lens: analysis of ${doc.uri} failed: ${(e as Error).stack ?? e}`);
     return null;
@@ -107,6 +115,45 @@ async function current(uri: string): Promise<{ a: DocAnalysis; doc: TextDocument
   return a ? { a, doc } : null;
 }
 
+// ---- binary captures: read from disk by the server, shown through a decoded text view --------------------------------
+
+const CAPTURE_SCHEME = 'cucm-capture';
+const captures = new Map<string, Promise<{ result: AnalysisResult; view: CaptureView }>>();
+
+/** cucm-capture:/abs/path/file.pcap.txt -> /abs/path/file.pcap */
+function captureFile(viewUri: string): string {
+  const path = decodeURIComponent(viewUri.slice(CAPTURE_SCHEME.length + 1).replace(/^\/\/[^/]*/, ''));
+  return path.replace(/\.txt$/, '');
+}
+
+function captureFor(viewUri: string, settings: Settings): Promise<{ result: AnalysisResult; view: CaptureView }> {
+  let c = captures.get(viewUri);
+  if (!c) {
+    c = (async () => {
+      const file = captureFile(viewUri);
+      const result = await analyzePaths([file], settings);
+      const source = result.sources[0]!;
+      const net = result.messages
+        .filter((m): m is NetMessage => m.kind !== 'alarm' && m.loc.source === 0)
+        .sort((x, y) => (x.loc.frame ?? 0) - (y.loc.frame ?? 0));
+      return { result, view: renderCaptureView(net, source, source.frames ?? 0) };
+    })();
+    captures.set(viewUri, c);
+    c.catch(() => captures.delete(viewUri));
+  }
+  return c;
+}
+
+connection.onRequest('cucmLens/captureView', async (p: { uri: string; view: string }) => {
+  try {
+    const c = await captureFor(p.view, await settingsFor(p.view));
+    const problems = c.result.sources[0]?.problems ?? [];
+    return { text: c.view.text, frames: c.result.sources[0]?.frames ?? 0, shown: c.view.shown, problems: problems.length };
+  } catch (e) {
+    return { text: `# CUCM Lens could not read ${captureFile(p.view)}: ${(e as Error).message}\n`, frames: 0, shown: 0, problems: 1 };
+  }
+});
+
 documents.onDidOpen((e) => schedule(e.document, 0));
 documents.onDidChangeContent((e) => schedule(e.document, DEBOUNCE_MS));
 documents.onDidClose((e) => {
@@ -115,6 +162,7 @@ documents.onDidClose((e) => {
   timers.delete(e.document.uri);
   cache.delete(e.document.uri);
   settingsCache.delete(e.document.uri);
+  captures.delete(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 

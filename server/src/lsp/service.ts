@@ -6,7 +6,9 @@ import type {
 } from 'vscode-languageserver';
 import { DiagnosticSeverity, DiagnosticTag, InlayHintKind, MarkupKind, SymbolKind } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { AlarmMessage, AnalysisResult, Finding, Problem, Severity, SourceFormat } from '../model';
+import type { AlarmMessage, AnalysisResult, Finding, NetMessage, Problem, Severity, SourceFormat, SourceLocation } from '../model';
+import type { CaptureView } from './captureView';
+import { netHover } from './netHover';
 import { analyzeTexts } from '../engine';
 import type { Settings } from '../settings';
 import { parseAlarmLine } from '../sources/syslog';
@@ -26,6 +28,19 @@ export interface DocAnalysis {
   readonly alarmLines: Int32Array;
   /** Alarms by device name, built on first use. */
   byDevice?: Map<string, AlarmMessage[]>;
+  /** For the decoded view of a binary capture: which line shows which frame. */
+  readonly view?: CaptureView;
+  /** Network messages by 0-based line, built on first use. */
+  netByLine?: Map<number, NetMessage[]>;
+}
+
+/** The 1-based line a location is shown on in this document (captures: through the view), or null. */
+function lineOf(a: DocAnalysis, loc: SourceLocation): number | null {
+  if (a.view) {
+    const l = loc.frame !== null ? a.view.lineOfFrame.get(loc.frame) : undefined;
+    return l === undefined ? null : l + 1;
+  }
+  return loc.line;
 }
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -43,10 +58,19 @@ export function formatForLanguage(languageId: string): SourceFormat | undefined 
 /** Analyses one document. */
 export function analyzeDocument(doc: TextDocument, settings: Settings, referenceDate: Date | null): DocAnalysis {
   const result = analyzeTexts([{ file: doc.uri, text: doc.getText(), referenceDate, format: formatForLanguage(doc.languageId) }], settings);
+  return withIndex(doc.uri, doc.version, result, settings);
+}
+
+/** A capture read from disk, shown through its decoded view. */
+export function captureDocument(uri: string, version: number, result: AnalysisResult, view: CaptureView, settings: Settings): DocAnalysis {
+  return { ...withIndex(uri, version, result, settings), view };
+}
+
+function withIndex(uri: string, version: number, result: AnalysisResult, settings: Settings): DocAnalysis {
   const lines: number[] = [];
-  for (const m of result.messages) if (m.loc.line !== null) lines.push(m.loc.line - 1);
+  for (const m of result.messages) if (m.kind === 'alarm' && m.loc.line !== null) lines.push(m.loc.line - 1);
   lines.sort((a, b) => a - b);
-  return { uri: doc.uri, version: doc.version, result, settings, alarmLines: Int32Array.from(lines) };
+  return { uri, version, result, settings, alarmLines: Int32Array.from(lines) };
 }
 
 function lineRange(line: number | null, col?: number, endCol?: number): Range {
@@ -60,17 +84,18 @@ function wholeLine(doc: TextDocument, line: number | null): Range {
   return lineRange(line, 0, Math.min(lineText(doc, line - 1).length, 65536));
 }
 
-function findingDiagnostic(f: Finding, uri: string): Diagnostic {
-  return {
-    range: lineRange(f.loc.line, f.loc.col, f.loc.endCol),
-    severity: SEVERITY[f.severity],
-    code: f.rule,
-    source: 'CUCM Lens',
-    message: f.message,
-    relatedInformation: f.related
-      .filter((r) => r.loc.source === f.loc.source)
-      .map((r) => ({ location: { uri, range: lineRange(r.loc.line, r.loc.col, r.loc.endCol) }, message: r.message })),
-  };
+function findingDiagnostic(f: Finding, a: DocAnalysis, doc: TextDocument): Diagnostic | null {
+  const line = lineOf(a, f.loc);
+  if (line === null) return null;
+  const range = a.view || f.loc.col === undefined ? wholeLine(doc, line) : lineRange(line, f.loc.col, f.loc.endCol);
+  const related = [];
+  for (const r of f.related) {
+    if (r.loc.source !== f.loc.source) continue;
+    const rl = lineOf(a, r.loc);
+    if (rl === null) continue;
+    related.push({ location: { uri: a.uri, range: a.view || r.loc.col === undefined ? wholeLine(doc, rl) : lineRange(rl, r.loc.col, r.loc.endCol) }, message: r.message });
+  }
+  return { range, severity: SEVERITY[f.severity], code: f.rule, source: 'CUCM Lens', message: f.message, relatedInformation: related };
 }
 
 function problemDiagnostic(p: Problem, doc: TextDocument): Diagnostic {
@@ -95,7 +120,11 @@ export function diagnostics(a: DocAnalysis, doc: TextDocument): Diagnostic[] {
     shown = [...findings].sort((x, y) => RANK[x.severity] - RANK[y.severity] || (x.loc.line ?? 0) - (y.loc.line ?? 0)).slice(0, max);
     dropped = findings.length - max;
   }
-  const out = shown.map((f) => findingDiagnostic(f, a.uri));
+  const out: Diagnostic[] = [];
+  for (const f of shown) {
+    const d = findingDiagnostic(f, a, doc);
+    if (d) out.push(d);
+  }
   for (const p of a.result.sources[0]?.problems ?? []) out.push(problemDiagnostic(p, doc));
   if (dropped) {
     out.push({
@@ -258,7 +287,28 @@ function within(ch: number, start: number, end: number): boolean {
   return ch >= start && ch <= end;
 }
 
+function netAt(a: DocAnalysis, line: number): NetMessage[] {
+  if (!a.netByLine) {
+    const map = new Map<number, NetMessage[]>();
+    for (const m of a.result.messages) {
+      if (m.kind === 'alarm' || m.loc.source !== 0) continue;
+      const l = lineOf(a, m.loc);
+      if (l === null) continue;
+      let list = map.get(l - 1);
+      if (!list) map.set(l - 1, (list = []));
+      list.push(m);
+    }
+    a.netByLine = map;
+  }
+  return a.netByLine.get(line) ?? [];
+}
+
 export function hover(a: DocAnalysis, doc: TextDocument, pos: Position): Hover | null {
+  const net = netAt(a, pos.line);
+  if (net.length) {
+    const findings = a.result.findings.filter((f) => f.loc.source === 0 && lineOf(a, f.loc) === pos.line + 1);
+    return { contents: { kind: MarkupKind.Markdown, value: netHover(net, findings) } };
+  }
   if (!isAlarmLine(a, pos.line)) return null;
   const p = alarmAt(doc, pos.line);
   if (!p) return null;
