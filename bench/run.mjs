@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateSyslog } from './gen-syslog.mjs';
+import { generateCapture } from './gen-capture.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'bench', 'out');
@@ -59,6 +60,40 @@ function best(runs) {
     cliEndToEnd: cli,
     goal: 'ingest + analysis >= 100 MB/s, peak RSS < 2x file size',
   };
+}
+
+// ---- 1b. capture ingest + TCP analysis (and tshark on the same file, when installed) ----------------------------------
+{
+  const mb = Number(process.env.BENCH_CAPTURE_MB ?? 200);
+  const file = join(out, `capture-${mb}mb.pcap`);
+  if (!(existsSync(file) && Math.abs(statSync(file).size - mb * MB) < MB)) {
+    const t = Date.now();
+    const r = generateCapture(file, mb * MB, 5);
+    console.log(`generated ${file}: ${(r.bytes / MB).toFixed(1)} MB, ${r.frames} frames, ${r.registers} REGISTERs in ${Date.now() - t} ms`);
+  }
+  const size = statSync(file).size;
+  const runs = [];
+  for (let i = 0; i < 3; i++) {
+    const r = spawnSync(process.execPath, [join(root, 'bench', 'engine-measure.cjs'), file], { encoding: 'utf8' });
+    runs.push(JSON.parse(r.stdout.trim().split('\n').pop()));
+  }
+  const e = best(runs);
+  const peak = Math.max(...runs.map((r) => r.maxRssKiB)) * 1024;
+  const capture = {
+    fileMB: +(size / MB).toFixed(1), messages: e.messages, findings: e.findings, bestMs: Math.round(e.ms), runsMs: runs.map((r) => Math.round(r.ms)),
+    MBps: +(size / MB / (e.ms / 1000)).toFixed(1), peakRssMB: +(peak / MB).toFixed(1),
+    goal: '>= 200 MB/s, >= 10x tshark -Y tcp.analysis.retransmission, peak RSS < 300 MB',
+  };
+  const which = spawnSync('sh', ['-c', 'command -v tshark'], { encoding: 'utf8' });
+  if (which.status === 0) {
+    const t0 = performance.now();
+    const t = spawnSync('tshark', ['-r', file, '-Y', 'tcp.analysis.retransmission'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    const tsharkMs = performance.now() - t0;
+    capture.tsharkMs = Math.round(tsharkMs);
+    capture.tsharkRetransmissions = t.stdout.split('\n').filter(Boolean).length;
+    capture.ratioVsTshark = +(tsharkMs / e.ms).toFixed(2);
+  } else capture.tshark = 'not installed';
+  results.capture = capture;
 }
 
 // ---- 2. language server ---------------------------------------------------------------------------------------------

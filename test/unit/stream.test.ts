@@ -35,7 +35,7 @@ const BACKUP = 'REGISTER sip:10.60.1.12:5060;transport=tcp SIP/2.0\r\nCall-ID: x
 test('SIP: requests and responses read; label as Wireshark writes it', () => {
   const r = parseSip(REGISTER)!;
   assert.equal(r.label, 'Request: REGISTER sip:10.106.114.161  (1 binding)');
-  assert.deepEqual(r.info, {
+  assert.deepEqual(JSON.parse(JSON.stringify(r.info)), {
     method: 'REGISTER', requestUri: 'sip:10.106.114.161', callId: '0024142d-df24000a-44da4e09@10.106.114.185', cseq: 11435,
     cseqMethod: 'REGISTER', expires: 3600, device: 'SEP0024142DDF24', userAgent: 'Cisco-CP7975G/9.3.1', bodyLength: 0,
   });

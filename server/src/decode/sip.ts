@@ -31,22 +31,33 @@ export function looksLikeSip(buf: Uint8Array, off: number, end: number): boolean
 export function sipMessageLength(buf: Uint8Array, off: number, end: number): number {
   if (!looksLikeSip(buf, off, end)) return end - off < 8 ? 0 : -1;
   const limit = Math.min(end, off + MAX_SIP_HEADER);
-  let hdrEnd = -1;
-  for (let i = off; i + 3 < limit; i++) {
-    if (buf[i] === 13 && buf[i + 1] === 10 && buf[i + 2] === 13 && buf[i + 3] === 10) {
-      hdrEnd = i + 4;
-      break;
-    }
-  }
+  // native search (Buffer's indexOf works on any Uint8Array)
+  let hdrEnd = indexOf.call(buf, CRLFCRLF, off) as number;
+  if (hdrEnd >= 0 && hdrEnd + 4 > limit) hdrEnd = -1;
   if (hdrEnd < 0) return end - off >= MAX_SIP_HEADER ? -1 : 0;
+  hdrEnd += 4;
   const clen = contentLength(buf, off, hdrEnd);
   if (clen < 0 || clen > MAX_SIP_BODY) return -1;
   const total = hdrEnd - off + clen;
   return end - off >= total ? total : 0;
 }
 
+const indexOf = Buffer.prototype.indexOf;
+const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
+const CONTENT_LENGTH = Buffer.from('\r\nContent-Length:', 'latin1');
+
 /** Content-Length (or compact `l:`) in the header block; 0 when absent (as on UDP, where the datagram ends it). */
 function contentLength(buf: Uint8Array, off: number, hdrEnd: number): number {
+  // the usual spelling first, natively; other spellings and the compact form by the line scan below
+  const at = indexOf.call(buf, CONTENT_LENGTH, off) as number;
+  if (at >= 0 && at < hdrEnd) {
+    let i = at + CONTENT_LENGTH.length;
+    while (buf[i] === 32 || buf[i] === 9) i++;
+    let n = 0;
+    let digits = 0;
+    for (; buf[i]! >= 48 && buf[i]! <= 57; i++, digits++) n = n * 10 + buf[i]! - 48;
+    if (digits > 0 && digits < 10) return n;
+  }
   let line = off;
   for (let i = off; i < hdrEnd - 1; i++) {
     if (buf[i] !== 13 || buf[i + 1] !== 10) continue;
@@ -83,28 +94,34 @@ export interface ParsedSip {
 }
 
 const COMPACT: Record<string, string> = { i: 'call-id', m: 'contact', l: 'content-length', f: 'from', t: 'to', v: 'via' };
+const WANTED = new Set(['call-id', 'cseq', 'expires', 'contact', 'user-agent', 'content-length']);
 
-/** Reads a complete SIP message (text of its header block, body ignored). */
-export function parseSip(text: string): ParsedSip | null {
-  const eol = text.indexOf('\r\n');
-  const start = eol < 0 ? text : text.slice(0, eol);
+/** Keeps one copy of repeated strings (a capture repeats the same URIs, Call-IDs and labels thousands of times). */
+export type Intern = (s: string) => string;
+const same: Intern = (s) => s;
+
+/** Reads a complete SIP message (text of its header block, body ignored). One pass over the lines, no regex on
+ * headers we do not use. */
+export function parseSip(text: string, intern: Intern = same): ParsedSip | null {
+  let eol = text.indexOf('\r\n');
+  if (eol < 0) eol = text.length;
   let method: string | undefined;
   let status: number | undefined;
   let reasonPhrase: string | undefined;
   let requestUri: string | undefined;
-  if (start.startsWith('SIP/2.0 ')) {
-    status = Number(start.slice(8, 11));
+  if (text.startsWith('SIP/2.0 ')) {
+    status = Number(text.slice(8, 11));
     if (!(status >= 100 && status < 700)) return null;
-    reasonPhrase = start.slice(12).trim();
+    reasonPhrase = intern(text.slice(12, eol).trim());
   } else {
-    const sp = start.indexOf(' ');
-    const sp2 = start.lastIndexOf(' ');
-    if (sp < 0 || sp2 <= sp || !start.endsWith('SIP/2.0')) return null;
-    method = start.slice(0, sp);
-    requestUri = start.slice(sp + 1, sp2);
+    const sp = text.indexOf(' ');
+    const sp2 = text.lastIndexOf(' ', eol);
+    if (sp < 0 || sp2 <= sp || text.slice(sp2 + 1, eol) !== 'SIP/2.0') return null;
+    method = intern(text.slice(0, sp));
+    requestUri = intern(text.slice(sp + 1, sp2));
   }
-  const hdrEnd = text.indexOf('\r\n\r\n');
-  const block = text.slice(eol < 0 ? text.length : eol + 2, hdrEnd < 0 ? text.length : hdrEnd);
+  let hdrEnd = text.indexOf('\r\n\r\n');
+  if (hdrEnd < 0) hdrEnd = text.length;
   let callId: string | undefined;
   let cseq: number | undefined;
   let cseqMethod: string | undefined;
@@ -115,60 +132,71 @@ export function parseSip(text: string): ParsedSip | null {
   let userAgent: string | undefined;
   let bodyLength: number | undefined;
   let contacts = 0;
-  // unfold continuation lines, then one header per line
-  for (const raw of block.replace(/\r\n[ \t]+/g, ' ').split('\r\n')) {
-    const colon = raw.indexOf(':');
-    if (colon <= 0) continue;
-    let name = raw.slice(0, colon).trim().toLowerCase();
-    name = COMPACT[name] ?? name;
-    const value = raw.slice(colon + 1).trim();
-    switch (name) {
-      case 'call-id':
-        callId = value;
-        break;
-      case 'cseq': {
-        const m = /^(\d+)\s+(\S+)/.exec(value);
-        if (m) {
-          cseq = Number(m[1]);
-          cseqMethod = m[2];
-        }
-        break;
-      }
-      case 'expires':
-        if (/^\d+$/.test(value)) expires = Number(value);
-        break;
-      case 'contact': {
-        if (value !== '*') contacts += countContacts(value);
-        const e = /;\s*expires\s*=\s*(\d+)/i.exec(value);
-        if (e && contactExpires === undefined) contactExpires = Number(e[1]);
-        const d = /devicename\.ccm\.cisco\.com\s*=\s*"?([A-Za-z0-9_.-]+)"?/i.exec(value);
-        if (d) device = d[1];
-        if (/;\s*cisco-keep-alive/i.test(value)) ciscoKeepAlive = true;
-        break;
-      }
-      case 'user-agent':
-        userAgent = value;
-        break;
-      case 'content-length':
-        if (/^\d+$/.test(value)) bodyLength = Number(value);
-        break;
+  let pos = eol + 2;
+  while (pos < hdrEnd) {
+    let end = text.indexOf('\r\n', pos);
+    if (end < 0 || end > hdrEnd) end = hdrEnd;
+    // folded continuation lines belong to this header
+    while (end < hdrEnd && (text.charCodeAt(end + 2) === 32 || text.charCodeAt(end + 2) === 9)) {
+      const next = text.indexOf('\r\n', end + 2);
+      end = next < 0 || next > hdrEnd ? hdrEnd : next;
     }
+    // only Call-ID, CSeq, Contact, Content-Length, Expires, User-Agent (and compact i, m, l) are read
+    const c0 = text.charCodeAt(pos) | 0x20;
+    const colon = c0 === 99 || c0 === 101 || c0 === 117 || c0 === 105 || c0 === 109 || c0 === 108 ? text.indexOf(':', pos) : -1;
+    if (colon > pos && colon < end) {
+      let name = text.slice(pos, colon).trim().toLowerCase();
+      if (name.length === 1) name = COMPACT[name] ?? name;
+      if (WANTED.has(name)) {
+        const value = text.slice(colon + 1, end).replace(/\r\n[ \t]+/g, ' ').trim();
+        switch (name) {
+          case 'call-id':
+            callId = intern(value);
+            break;
+          case 'cseq': {
+            const sp = value.indexOf(' ');
+            const n = Number(sp < 0 ? value : value.slice(0, sp));
+            if (Number.isInteger(n) && sp > 0) {
+              cseq = n;
+              cseqMethod = intern(value.slice(sp + 1).trim());
+            }
+            break;
+          }
+          case 'expires':
+            if (/^\d+$/.test(value)) expires = Number(value);
+            break;
+          case 'contact': {
+            if (value !== '*') contacts += countContacts(value);
+            const lower = value.toLowerCase();
+            const e = lower.indexOf(';expires=');
+            if (e >= 0 && contactExpires === undefined) {
+              const n = parseInt(lower.slice(e + 9), 10);
+              if (Number.isFinite(n)) contactExpires = n;
+            }
+            const d = /devicename\.ccm\.cisco\.com\s*=\s*"?([A-Za-z0-9_.-]+)"?/i.exec(value);
+            if (d) device = intern(d[1]!);
+            if (lower.includes('cisco-keep-alive')) ciscoKeepAlive = true;
+            break;
+          }
+          case 'user-agent':
+            userAgent = intern(value);
+            break;
+          case 'content-length':
+            if (/^\d+$/.test(value)) bodyLength = Number(value);
+            break;
+        }
+      }
+    }
+    pos = end + 2;
   }
   const info: SipInfo = {
-    ...(method ? { method, requestUri } : { status, reasonPhrase }),
-    ...(callId !== undefined ? { callId } : {}),
-    ...(cseq !== undefined ? { cseq, cseqMethod } : {}),
-    ...(expires !== undefined ? { expires } : contactExpires !== undefined ? { expires: contactExpires } : {}),
-    ...(contactExpires !== undefined ? { contactExpires } : {}),
-    ...(device ? { device } : {}),
-    ...(ciscoKeepAlive ? { ciscoKeepAlive } : {}),
-    ...(userAgent ? { userAgent } : {}),
-    ...(bodyLength !== undefined ? { bodyLength } : {}),
+    method, requestUri, status, reasonPhrase, callId, cseq, cseqMethod,
+    expires: expires ?? contactExpires, contactExpires, device, ciscoKeepAlive: ciscoKeepAlive || undefined, userAgent, bodyLength,
   };
   const registerish = method === 'REGISTER' || (status !== undefined && cseqMethod === 'REGISTER');
   const bindings = registerish && (method === 'REGISTER' || (status! >= 200 && status! < 300)) ? `  (${contacts} binding${contacts === 1 ? '' : 's'})` : '';
-  const label = method
+  const label = intern(method
     ? `Request: ${method} ${requestUri}${bindings}`
-    : `Status: ${status} ${reasonPhrase}${status! >= 200 && cseqMethod ? ` (${cseqMethod})` : ''}${bindings}`;
+    : `Status: ${status} ${reasonPhrase}${status! >= 200 && cseqMethod ? ` (${cseqMethod})` : ''}${bindings}`);
   return { info, label };
 }

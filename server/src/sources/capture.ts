@@ -92,14 +92,23 @@ export class CaptureDecoder {
     else if (d.l4 === IpProto.UDP) this.udpFrame(d);
   }
 
-  private base(d: DecodedFrame, kind: NetMessage['kind'], label: string, transport: 'tcp' | 'udp' | null): {
-    kind: NetMessage['kind']; loc: NetMessage['loc']; time: number; dated: boolean; src: string; dst: string; srcPort: number;
-    dstPort: number; transport: 'tcp' | 'udp' | null; label: string;
-  } {
+  private readonly strings = new Map<string, string>();
+  /** One copy of each repeated string (labels, URIs, Call-IDs), copied so it does not pin the packet text. */
+  private readonly intern = (s: string): string => {
+    const got = this.strings.get(s);
+    if (got !== undefined) return got;
+    const own = s.length > 12 ? Buffer.from(s, 'latin1').toString('latin1') : s;
+    if (this.strings.size < 500_000) this.strings.set(own, own);
+    return own;
+  };
+
+  /** One fixed-shape message object (no intermediate objects per frame). */
+  private message(d: DecodedFrame, kind: NetMessage['kind'], label: string, transport: 'tcp' | 'udp' | null,
+    sip: SipInfo | undefined, sccp: SccpInfo | undefined, tcp: TcpInfo | undefined): NetMessage {
     return {
       kind, loc: { source: this.source, line: null, frame: d.frame }, time: d.tsUs / 1000, dated: Number.isFinite(d.tsUs),
       src: this.net.addrString(d.srcAddr), dst: this.net.addrString(d.dstAddr), srcPort: d.srcPort < 0 ? NaN : d.srcPort,
-      dstPort: d.dstPort < 0 ? NaN : d.dstPort, transport, label,
+      dstPort: d.dstPort < 0 ? NaN : d.dstPort, transport, label, sip, sccp, tcp,
     };
   }
 
@@ -125,28 +134,28 @@ export class CaptureDecoder {
     if (d.payloadCapLen > 0) dir.segment(d.tcpSeq, d.payload(), d.frame, d.tsUs);
     const tcp: TcpInfo = {
       seq: d.tcpSeq, ack: d.tcpAck, len: d.payloadLen, flags: d.tcpFlags, win: d.tcpWin, analysis: a.flags,
-      ...(a.refFrame ? { refFrame: a.refFrame } : {}),
+      refFrame: a.refFrame || undefined,
     };
     let kept = false;
     for (const p of this.pdus) {
       if (p.protocol === 'sip') {
-        const sip = parseSip(p.text!);
+        const sip = parseSip(p.text!, this.intern);
         if (!sip) continue;
-        this.messages.push({ ...this.base(d, 'sip', sip.label, 'tcp'), sip: sip.info, tcp });
+        this.messages.push(this.message(d, 'sip', sip.label, 'tcp', sip.info, undefined, tcp));
       } else {
-        this.messages.push({ ...this.base(d, 'sccp', sccpLabel(p.sccp!), 'tcp'), sccp: p.sccp!, tcp });
+        this.messages.push(this.message(d, 'sccp', sccpLabel(p.sccp!), 'tcp', undefined, p.sccp!, tcp));
       }
       kept = true;
     }
     if (kept) return;
     const tls = TLS_PORTS.has(d.srcPort) || TLS_PORTS.has(d.dstPort);
     if (tls && d.payloadLen > 0) {
-      this.messages.push({ ...this.base(d, 'tls', `${d.srcPort} → ${d.dstPort} TLS record${d.payloadLen ? ` (${d.payloadLen} bytes)` : ''}`, 'tcp'), tcp });
+      this.messages.push(this.message(d, 'tls', this.intern(`${d.srcPort} → ${d.dstPort} TLS record (${d.payloadLen} bytes)`), 'tcp', undefined, undefined, tcp));
       return;
     }
     if ((d.tcpFlags & (SYN | FIN | RST)) || a.flags) {
       const label = `${d.srcPort} → ${d.dstPort} ${flagText(d.tcpFlags)} Seq=${d.tcpSeq}${d.tcpFlags & ACK ? ` Ack=${d.tcpAck}` : ''} Win=${d.tcpWin} Len=${d.payloadLen}`;
-      this.messages.push({ ...this.base(d, 'tcp', label, 'tcp'), tcp });
+      this.messages.push(this.message(d, 'tcp', label, 'tcp', undefined, undefined, tcp));
     }
   }
 
@@ -156,10 +165,9 @@ export class CaptureDecoder {
     const off = d.payloadOffset;
     const end = off + d.payloadCapLen;
     if (!looksLikeSip(bytes, off, end)) return;
-    const sip = parseSip(Buffer.from(bytes.buffer, bytes.byteOffset + off, end - off).toString('latin1'));
+    const sip = parseSip(Buffer.from(bytes.buffer, bytes.byteOffset + off, end - off).toString('latin1'), this.intern);
     if (!sip) return;
-    const info: SipInfo = sip.info;
-    this.messages.push({ ...this.base(d, 'sip', sip.label, 'udp'), sip: info });
+    this.messages.push(this.message(d, 'sip', sip.label, 'udp', sip.info, undefined, undefined));
   }
 
   /** Aggregated decode problems, one entry per kind with a count. Frames of protocols we do not read (LLDP, CDP,
