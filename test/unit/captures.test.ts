@@ -61,3 +61,21 @@ for (const name of cases) {
     assert.deepEqual(rst, exp.rst, 'RST');
   });
 }
+
+const SHARED = path.resolve(ROOT, '..', 'shared', 'reference', 'pcaps');
+
+test('the public reference captures decode with no problem entry; SCCP registration and HTTP on 5060 read right', async () => {
+  const files = fs.readdirSync(SHARED).filter((f) => /\.pcap(ng)?$/.test(f)).map((f) => path.join(SHARED, f));
+  assert.ok(files.length >= 8);
+  const r = await analyzePaths(files, DEFAULT_SETTINGS);
+  for (const s of r.sources) assert.deepEqual(s.problems, [], path.basename(s.file));
+  const net = r.messages.filter((m): m is NetMessage => m.kind !== 'alarm');
+  const of = (name: string) => net.filter((m) => r.sources[m.loc.source]!.file.endsWith(name));
+  const ack = of('ndpi_sccp_hw_conf_register.pcapng').find((m) => m.sccp?.name === 'RegisterAck')!;
+  assert.equal(ack.sccp!.keepAliveInterval, 30);
+  assert.equal(ack.sccp!.secondaryKeepAliveInterval, 60);
+  assert.equal(of('ndpi_http_on_sip_port.pcap').filter((m) => m.kind === 'sip').length, 0, 'HTTP on port 5060 is not SIP');
+  assert.ok(of('sngrep_tests_ipv6frag.pcap').some((m) => m.sip?.method === 'INVITE' && m.src.includes(':')), 'SIP over IPv6 (SLL)');
+  assert.ok(of('sngrep_tests_ipip.pcap').some((m) => m.sip?.method === 'INVITE'), 'SIP inside IP-in-IP');
+  assert.ok(of('sngrep_tests_aaa.pcap').some((m) => m.kind === 'arp' && m.arp!.op === 2));
+});
