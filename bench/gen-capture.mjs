@@ -3,17 +3,8 @@
 // 200 ms later, as a realistic signalling capture (the design's reference capture: ~310 bytes a frame, a quarter of
 // them REGISTERs). Deterministic. Checksums are left at zero (capture offload does the same).
 import { openSync, writeSync, closeSync } from 'node:fs';
+import { rng } from './rng.mjs';
 
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CUCM = [10, 106, 114, 161];
 const CUCM_MAC = [0x00, 0x50, 0x56, 0xaa, 0x00, 0x01];

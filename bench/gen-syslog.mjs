@@ -2,21 +2,12 @@
 // (most stable, some resetting, some flapping at a regular period as in the seed's case 2), transient connections,
 // audit and other CiscoLog lines, and plain syslog noise. Deterministic for a given seed.
 import { openSync, writeSync, closeSync } from 'node:fs';
+import { rng } from './rng.mjs';
 
 const MON = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const p2 = (n) => (n < 10 ? '0' + n : '' + n);
 const p3 = (n) => (n < 10 ? '00' + n : n < 100 ? '0' + n : '' + n);
 
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const REASONS = [13, 13, 13, 6, 6, 8, 9, 9, 16, 19, 17, 1, 24, 10];
 const TYPES = [540, 592, 437, 683, 36213, 621, 622, 623, 30016, 7];

@@ -6,7 +6,8 @@ import { TcpFlag } from '../model';
 import { SCCP } from '../knowledge/sccpMessages';
 import { formatClock } from '../sources/time';
 
-function md(text: string): string {
+/** Markdown-escapes untrusted text (device names, SIP headers). */
+export function md(text: string): string {
   return text.replace(/[\\`*_{}[\]<>()#+!|~]/g, (c) => '\\' + c);
 }
 

@@ -8,7 +8,7 @@ import { DiagnosticSeverity, DiagnosticTag, InlayHintKind, MarkupKind, SymbolKin
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AlarmMessage, AnalysisResult, Finding, NetMessage, Problem, Severity, SourceFormat, SourceLocation } from '../model';
 import type { CaptureView } from './captureView';
-import { netHover } from './netHover';
+import { md, netHover } from './netHover';
 import { analyzeTexts } from '../engine';
 import type { Settings } from '../settings';
 import { parseAlarmLine } from '../sources/syslog';
@@ -137,9 +137,6 @@ export function diagnostics(a: DocAnalysis, doc: TextDocument): Diagnostic[] {
 
 // ---- hover -----------------------------------------------------------------------------------------------------
 
-function md(text: string): string {
-  return text.replace(/[\\`*_{}[\]<>()#+!|~]/g, (c) => '\\' + c);
-}
 
 function lineText(doc: TextDocument, line: number): string {
   const t = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
