@@ -65,6 +65,7 @@ for (const name of cases) {
 const SHARED = path.resolve(ROOT, '..', 'shared', 'reference', 'pcaps');
 
 test('the public reference captures decode with no problem entry; SCCP registration and HTTP on 5060 read right', async () => {
+  assert.ok(fs.existsSync(SHARED), `${SHARED} not found: ../shared must be beside the repository`);
   const files = fs.readdirSync(SHARED).filter((f) => /\.pcap(ng)?$/.test(f)).map((f) => path.join(SHARED, f));
   assert.ok(files.length >= 8);
   const r = await analyzePaths(files, DEFAULT_SETTINGS);

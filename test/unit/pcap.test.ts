@@ -605,12 +605,10 @@ function referencePcap(b: Buffer): Seen[] {
   return out;
 }
 
-test('the public reference captures decode with no problem and the packet counts capinfos reported', async (t) => {
+test('the public reference captures decode with no problem and the packet counts capinfos reported', async () => {
   const inv = path.join(SHARED, 'reference', 'pcaps_inventory.json');
-  if (!fs.existsSync(inv)) {
-    t.skip(`${inv} not found (../shared beside the repository)`);
-    return;
-  }
+  // CI runs with ../shared beside the clone: its absence is a broken set-up, not a reason to skip
+  assert.ok(fs.existsSync(inv), `${inv} not found: ../shared must be beside the repository`);
   const entries: InventoryEntry[] = JSON.parse(fs.readFileSync(inv, 'utf8')).pcaps;
   const files = fs.readdirSync(path.join(SHARED, 'reference', 'pcaps')).filter((f) => /\.pcap(ng)?$/.test(f));
   assert.ok(files.length >= 8);
