@@ -46,10 +46,10 @@ export function tcpFindings(timeline: readonly Message[]): Finding[] {
   const out: Finding[] = [];
   // client IP + server endpoint -> state, to recognise reconnects
   const byServer = new Map<string, ConnState>();
-  const frameLoc = new Map<string, Map<number, NetMessage['loc']>>();
+  const frameLoc = new Map<number, Map<number, NetMessage['loc']>>();
   const locOf = (m: NetMessage, frame: number | undefined): NetMessage['loc'] | undefined => {
     if (frame === undefined) return undefined;
-    return frameLoc.get(`${m.loc.source}`)?.get(frame);
+    return frameLoc.get(m.loc.source)?.get(frame);
   };
   let lastSource = -1;
   let lastFrame: number | null = null;
@@ -62,8 +62,8 @@ export function tcpFindings(timeline: readonly Message[]): Finding[] {
     const m = msg;
     const t = m.tcp!;
     if (m.loc.frame !== null) {
-      let fl = frameLoc.get(`${m.loc.source}`);
-      if (!fl) frameLoc.set(`${m.loc.source}`, (fl = new Map()));
+      let fl = frameLoc.get(m.loc.source);
+      if (!fl) frameLoc.set(m.loc.source, (fl = new Map()));
       fl.set(m.loc.frame, m.loc);
     }
     const ref = locOf(m, t.refFrame);

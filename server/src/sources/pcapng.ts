@@ -342,22 +342,8 @@ export class PcapngReader {
       return false;
     }
     switch (type) {
-      case EPB: {
-        const id = r(b, p + 8);
-        const cap = r(b, p + 20);
-        if (cap > len - 32) {
-          this.badBlock(type, at, `it claims ${cap} captured bytes, more than its block of ${len} bytes holds`);
-          return false;
-        }
-        const i = this.ifaces[id];
-        if (!i) return this.noIface(type, id, at);
-        this.frames++;
-        this.onFrame({
-          frame: ++this.numbered, tsUs: toMicros(i, r(b, p + 12), r(b, p + 16)), linkType: i.linkType,
-          data: b.subarray(p + 28, p + 28 + cap), origLen: r(b, p + 24), iface: id,
-        });
-        return true;
-      }
+      case EPB:
+        return this.packetBlock(b, p, len, at, type, r(b, p + 8), r);
       case SPB: {
         const i = this.ifaces[0];
         if (!i) return this.noIface(type, 0, at);
@@ -368,22 +354,8 @@ export class PcapngReader {
         this.onFrame({ frame: ++this.numbered, tsUs: NaN, linkType: i.linkType, data: b.subarray(p + 12, p + 12 + cap), origLen: orig, iface: 0 });
         return true;
       }
-      case OPB: {
-        const id = le ? b[p + 8]! | (b[p + 9]! << 8) : (b[p + 8]! << 8) | b[p + 9]!;
-        const cap = r(b, p + 20);
-        if (cap > len - 32) {
-          this.badBlock(type, at, `it claims ${cap} captured bytes, more than its block of ${len} bytes holds`);
-          return false;
-        }
-        const i = this.ifaces[id];
-        if (!i) return this.noIface(type, id, at);
-        this.frames++;
-        this.onFrame({
-          frame: ++this.numbered, tsUs: toMicros(i, r(b, p + 12), r(b, p + 16)), linkType: i.linkType,
-          data: b.subarray(p + 28, p + 28 + cap), origLen: r(b, p + 24), iface: id,
-        });
-        return true;
-      }
+      case OPB:
+        return this.packetBlock(b, p, len, at, type, le ? b[p + 8]! | (b[p + 9]! << 8) : (b[p + 8]! << 8) | b[p + 9]!, r);
       case IDB:
         this.ifaces.push(this.idb(b, p, len, at));
         return true;
@@ -407,6 +379,24 @@ export class PcapngReader {
       default:
         return true; // NRB, ISB, DSB and unknown blocks: skipped by their length
     }
+  }
+
+  /** Enhanced (and obsolete) packet blocks share their layout from offset 12: timestamp high/low, captured and
+   * original length, then the packet. */
+  private packetBlock(b: Uint8Array, p: number, len: number, at: number, type: number, id: number, r: (b: Uint8Array, o: number) => number): boolean {
+    const cap = r(b, p + 20);
+    if (cap > len - 32) {
+      this.badBlock(type, at, `it claims ${cap} captured bytes, more than its block of ${len} bytes holds`);
+      return false;
+    }
+    const i = this.ifaces[id];
+    if (!i) return this.noIface(type, id, at);
+    this.frames++;
+    this.onFrame({
+      frame: ++this.numbered, tsUs: toMicros(i, r(b, p + 12), r(b, p + 16)), linkType: i.linkType,
+      data: b.subarray(p + 28, p + 28 + cap), origLen: r(b, p + 24), iface: id,
+    });
+    return true;
   }
 
   private noIface(type: number, id: number, at: number): false {
