@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { captureHeader, captureRecord } from './capture-format.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -116,59 +117,11 @@ function generate(file, format, bytes, kind) {
     out.length = 0;
     pending = 0;
   };
-  if (format === 'pcap') {
-    const h = Buffer.alloc(24);
-    h.writeUInt32LE(0xa1b2c3d4, 0);
-    h.writeUInt16LE(2, 4);
-    h.writeUInt16LE(4, 6);
-    h.writeUInt32LE(262144, 16);
-    h.writeUInt32LE(1, 20);
-    push(h);
-  } else {
-    const shb = Buffer.alloc(28);
-    shb.writeUInt32LE(0x0a0d0d0a, 0);
-    shb.writeUInt32LE(28, 4);
-    shb.writeUInt32LE(0x1a2b3c4d, 8);
-    shb.writeUInt16LE(1, 12);
-    shb.writeInt32LE(-1, 16);
-    shb.writeInt32LE(-1, 20);
-    shb.writeUInt32LE(28, 24);
-    const idb = Buffer.alloc(32); // Ethernet, snap 262144, if_tsresol 9 (ns) like Wireshark's own captures
-    idb.writeUInt32LE(1, 0);
-    idb.writeUInt32LE(32, 4);
-    idb.writeUInt16LE(1, 8);
-    idb.writeUInt32LE(262144, 12);
-    idb.writeUInt16LE(9, 16);
-    idb.writeUInt16LE(1, 18);
-    idb[20] = 9;
-    idb.writeUInt32LE(32, 28);
-    push(Buffer.concat([shb, idb]));
-  }
+  push(captureHeader(format, 262144, true));
   let count = 0;
   for (const { tsUs, frame } of packets(kind)) {
     if (size >= bytes) break;
-    if (format === 'pcap') {
-      const r = Buffer.alloc(16);
-      r.writeUInt32LE(Math.floor(tsUs / 1e6), 0);
-      r.writeUInt32LE(tsUs % 1e6, 4);
-      r.writeUInt32LE(frame.length, 8);
-      r.writeUInt32LE(frame.length, 12);
-      push(r);
-      push(frame);
-    } else {
-      const len = 32 + ((frame.length + 3) & ~3);
-      const b = Buffer.alloc(len);
-      const ns = BigInt(tsUs) * 1000n;
-      b.writeUInt32LE(6, 0);
-      b.writeUInt32LE(len, 4);
-      b.writeUInt32LE(Number(ns >> 32n), 12);
-      b.writeUInt32LE(Number(ns & 0xffffffffn), 16);
-      b.writeUInt32LE(frame.length, 20);
-      b.writeUInt32LE(frame.length, 24);
-      frame.copy(b, 28);
-      b.writeUInt32LE(len, len - 4);
-      push(b);
-    }
+    push(captureRecord(format, tsUs, frame, true));
     count++;
   }
   flush();

@@ -3,6 +3,7 @@
 // 200 ms later, as a realistic signalling capture (the design's reference capture: ~310 bytes a frame, a quarter of
 // them REGISTERs). Deterministic. Checksums are left at zero (capture offload does the same).
 import { openSync, writeSync, closeSync } from 'node:fs';
+import { captureHeader, captureRecord } from './capture-format.mjs';
 import { rng } from './rng.mjs';
 
 
@@ -33,7 +34,8 @@ function frame(src, dst, srcMac, dstMac, sport, dport, seq, ack, flags, payload)
 }
 
 /** Writes about `bytes` bytes to `file`; returns { frames, registers, retransmissions, bytes }. */
-export function generateCapture(file, bytes, seed = 1) {
+/** `format`: 'pcap' (classic, microseconds) or 'pcapng' (one Ethernet interface, enhanced packet blocks). */
+export function generateCapture(file, bytes, seed = 1, format = 'pcap') {
   const rand = rng(seed);
   const phones = [];
   for (let i = 0; i < 3000; i++) {
@@ -45,25 +47,16 @@ export function generateCapture(file, bytes, seed = 1) {
     });
   }
   const fd = openSync(file, 'w');
-  const gh = Buffer.alloc(24);
-  gh.writeUInt32LE(0xa1b2c3d4, 0);
-  gh.writeUInt16LE(2, 4);
-  gh.writeUInt16LE(4, 6);
-  gh.writeUInt32LE(65535, 16);
-  gh.writeUInt32LE(1, 20);
+  const gh = captureHeader(format, 65535);
   writeSync(fd, gh);
-  let written = 24, frames = 0, registers = 0, retransmissions = 0;
+  let written = gh.length, frames = 0, registers = 0, retransmissions = 0;
   const t0 = Date.UTC(2026, 2, 1) * 1000;
   const out = [];
   let outLen = 0;
   const put = (tsUs, data) => {
-    const h = Buffer.alloc(16);
-    h.writeUInt32LE(Math.floor(tsUs / 1e6), 0);
-    h.writeUInt32LE(Math.floor(tsUs % 1e6), 4);
-    h.writeUInt32LE(data.length, 8);
-    h.writeUInt32LE(data.length, 12);
-    out.push(h, data);
-    outLen += 16 + data.length;
+    const r = captureRecord(format, tsUs, data);
+    out.push(r);
+    outLen += r.length;
     frames++;
     if (outLen > 1 << 20) {
       const chunk = Buffer.concat(out);

@@ -244,7 +244,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   let result: AnalysisResult;
   try {
-    result = await analyzePaths(args.paths, DEFAULT_SETTINGS);
+    // analyze needs only the findings: the rules run as messages are read, so memory does not grow with the inputs
+    result = await analyzePaths(args.paths, DEFAULT_SETTINGS, { keepMessages: args.command === 'messages' });
   } catch (e) {
     if (e instanceof UnreadableInputError) {
       process.stderr.write(`cucm-lens: ${e.message}\n`);

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import type { AnalysisResult, Message, SourceFormat, SourceInfo } from './model';
-import { runRules, sortTimeline } from './analysis';
+import { RuleRunner, runRules, sortTimeline } from './analysis';
 import { AlarmReader } from './sources/syslog';
 import { ExportReader } from './sources/exports';
 import { CaptureDecoder } from './sources/capture';
@@ -73,7 +73,7 @@ class TextSource {
     }
   }
 
-  end(messages: Message[]): SourceInfo {
+  end(emit: (m: Message) => void): SourceInfo {
     if (!this.splitter) {
       if (this.head.length === 0) {
         this.info.format = 'empty';
@@ -86,7 +86,7 @@ class TextSource {
     this.splitter!.end();
     if (this.reader) {
       this.reader.finish();
-      for (const m of this.reader.messages) messages.push(m);
+      for (const m of this.reader.messages) emit(m);
       this.info.messages = this.reader.messages.length;
       if (this.info.format === 'unknown' && this.info.messages === 0) {
         this.sink.add('input.unknown-format', 'information', 'No CUCM alarms, trace records or capture data were recognised in this file.');
@@ -94,7 +94,7 @@ class TextSource {
     }
     if (this.exports) {
       this.exports.finish();
-      for (const m of this.exports.messages) messages.push(m);
+      for (const m of this.exports.messages) emit(m);
       this.info.messages = this.exports.messages.length;
     }
     this.info.problems = this.sink.finish();
@@ -117,7 +117,7 @@ export function analyzeTexts(inputs: readonly TextInput[], settings: Settings): 
   const sources = inputs.map((input, i) => {
     const src = new TextSource(input.file, i, input.referenceDate ?? null, input.format);
     src.push(input.text.charCodeAt(0) === 0xfeff ? input.text.slice(1) : input.text);
-    return src.end(messages);
+    return src.end((m) => messages.push(m));
   });
   sortTimeline(messages);
   return { sources, messages, findings: runRules(messages, settings) };
@@ -195,7 +195,7 @@ export function expandPaths(paths: readonly string[]): InputEntry[] {
 
 /** Streams one file from disk into a source (gzip transparently). Memory stays bounded by the chunk size and the
  * messages kept; a read error mid-way keeps what was read before it. */
-async function readFileSource(entry: InputEntry, index: number, messages: Message[], top: boolean): Promise<SourceInfo> {
+async function readFileSource(entry: InputEntry, index: number, emit: (m: Message) => void, top: boolean): Promise<SourceInfo> {
   const file = entry.path;
   let mtime: Date | null = null;
   try {
@@ -224,7 +224,7 @@ async function readFileSource(entry: InputEntry, index: number, messages: Messag
       }
       if (kind === 'pcap' || kind === 'pcapng') {
         src.info.format = kind;
-        const c = new CaptureDecoder(index);
+        const c = new CaptureDecoder(index, emit);
         cap.decoder = c;
         cap.reader = new CaptureReader((f) => c.frame(f), src.sink);
       }
@@ -293,8 +293,7 @@ async function readFileSource(entry: InputEntry, index: number, messages: Messag
   if (cap.decoder && cap.reader) {
     cap.reader.end();
     cap.decoder.report(src.sink);
-    for (const m of cap.decoder.messages) messages.push(m);
-    src.info.messages = cap.decoder.messages.length;
+    src.info.messages = cap.decoder.messageCount;
     src.info.frames = cap.decoder.frames;
     src.info.problems = src.sink.finish();
     return src.info;
@@ -305,7 +304,7 @@ async function readFileSource(entry: InputEntry, index: number, messages: Messag
   }
   const tail = decoder.end();
   if (tail) src.push(tail);
-  return src.end(messages);
+  return src.end(emit);
 }
 
 /** `-` and /dev/stdin name standard input (which may be a socket that /dev/stdin cannot open). */
@@ -344,13 +343,29 @@ function gzipHeaderLength(file: string): number {
   }
 }
 
+export interface PathOptions {
+  /** Keep every message in the result (default). Without it the result's `messages` is empty and memory stays
+   * bounded whatever the inputs' size: the rules run as the messages are read. */
+  readonly keepMessages?: boolean;
+  /** Called with each message as it is read (each source in turn, in that source's order). */
+  readonly onMessage?: (m: Message) => void;
+}
+
 /** Analyses files and folders from disk (the CLI). Throws UnreadableInputError for named paths that cannot be read. */
-export async function analyzePaths(paths: readonly string[], settings: Settings): Promise<AnalysisResult> {
+export async function analyzePaths(paths: readonly string[], settings: Settings, opts: PathOptions = {}): Promise<AnalysisResult> {
   const named = new Set(paths);
   const entries = expandPaths(paths);
+  const keep = opts.keepMessages !== false;
   const messages: Message[] = [];
   const sources: SourceInfo[] = [];
-  for (let i = 0; i < entries.length; i++) sources.push(await readFileSource(entries[i]!, i, messages, named.has(entries[i]!.path)));
-  sortTimeline(messages);
-  return { sources, messages, findings: runRules(messages, settings) };
+  const rules = new RuleRunner(settings);
+  const onMessage = opts.onMessage;
+  const emit = (m: Message): void => {
+    rules.push(m);
+    if (keep) messages.push(m);
+    if (onMessage) onMessage(m);
+  };
+  for (let i = 0; i < entries.length; i++) sources.push(await readFileSource(entries[i]!, i, emit, named.has(entries[i]!.path)));
+  if (keep) sortTimeline(messages);
+  return { sources, messages, findings: rules.finish() };
 }

@@ -109,6 +109,8 @@ export interface SipInfo {
   readonly ciscoKeepAlive?: boolean;
   readonly userAgent?: string;
   readonly bodyLength?: number;
+  /** REGISTER and its 2xx: the number of Contact bindings (Wireshark's "(n bindings)"). */
+  readonly bindings?: number;
 }
 
 export interface SccpInfo {

@@ -80,3 +80,18 @@ test('the public reference captures decode with no problem entry; SCCP registrat
   assert.ok(of('sngrep_tests_ipip.pcap').some((m) => m.sip?.method === 'INVITE'), 'SIP inside IP-in-IP');
   assert.ok(of('sngrep_tests_aaa.pcap').some((m) => m.kind === 'arp' && m.arp!.op === 2));
 });
+
+test('streamed analysis (messages not kept, as the CLI analyze runs) finds exactly what the kept analysis finds', async () => {
+  assert.ok(cases.length > 0);
+  const files = cases.map((c) => path.join(DIR, c.replace('.expected.json', '.pcap')));
+  const kept = await analyzePaths(files, DEFAULT_SETTINGS);
+  const streamed = await analyzePaths(files, DEFAULT_SETTINGS, { keepMessages: false });
+  assert.equal(streamed.messages.length, 0);
+  assert.ok(kept.messages.length > 0);
+  const key = (f: (typeof kept.findings)[number]): string => JSON.stringify([f.rule, f.loc, f.message, f.related]);
+  assert.deepEqual(streamed.findings.map(key).sort(), kept.findings.map(key).sort());
+  assert.deepEqual(streamed.sources.map((s) => s.messages), kept.sources.map((s) => s.messages));
+  let seen = 0;
+  await analyzePaths(files, DEFAULT_SETTINGS, { keepMessages: false, onMessage: () => void seen++ });
+  assert.equal(seen, kept.messages.length);
+});

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { TcpDirection } from '../../server/src/decode/stream';
 import type { AppProtocol } from '../../server/src/decode/stream';
 import { parseSip, sipMessageLength } from '../../server/src/decode/sip';
+import { ByteInterner } from '../../server/src/decode/intern';
 import { parseSccp, sccpLabel, sccpPduLength } from '../../server/src/decode/sccp';
 
 const REGISTER = [
@@ -37,7 +38,7 @@ test('SIP: requests and responses read; label as Wireshark writes it', () => {
   assert.equal(r.label, 'Request: REGISTER sip:10.106.114.161  (1 binding)');
   assert.deepEqual(JSON.parse(JSON.stringify(r.info)), {
     method: 'REGISTER', requestUri: 'sip:10.106.114.161', callId: '0024142d-df24000a-44da4e09@10.106.114.185', cseq: 11435,
-    cseqMethod: 'REGISTER', expires: 3600, device: 'SEP0024142DDF24', userAgent: 'Cisco-CP7975G/9.3.1', bodyLength: 0,
+    cseqMethod: 'REGISTER', expires: 3600, device: 'SEP0024142DDF24', userAgent: 'Cisco-CP7975G/9.3.1', bodyLength: 0, bindings: 1,
   });
   const ok = parseSip(OK)!;
   assert.equal(ok.label, 'Status: 200 OK (REGISTER)  (1 binding)');
@@ -131,4 +132,40 @@ test('TCP reassembly: a segment never captured is given up on and framing resume
   assert.equal(got.length, 1, 'held until the pending limit');
   assert.equal(got[0]!.text, BACKUP);
   assert.ok(dir.gaps >= 1);
+});
+
+test('SIP header forms: compact names, LF-only lines, folded Contact, odd spacing and case; start-line rejects', () => {
+  const compact = 'SIP/2.0 200 OK\ni:abc@h\nCSeq:   7   REGISTER\nm: <sip:a@h>;Expires=60,\r\n <sip:b@h>;+U.SIP!DeviceName.CCM.Cisco.com="SEPAABBCCDDEEFF"\nl: 0\n\n';
+  const r = parseSip(compact)!;
+  assert.equal(r.info.callId, 'abc@h');
+  assert.equal(r.info.cseq, 7);
+  assert.equal(r.info.cseqMethod, 'REGISTER');
+  assert.equal(r.info.contactExpires, 60);
+  assert.equal(r.info.expires, 60);
+  assert.equal(r.info.device, 'SEPAABBCCDDEEFF');
+  assert.equal(r.info.bindings, 2);
+  assert.equal(r.label, 'Status: 200 OK (REGISTER)  (2 bindings)');
+  // a header that merely starts like one we read is not read
+  const other = parseSip('OPTIONS sip:x SIP/2.0\r\nCall-Info: <x>\r\nExpiresX: 5\r\nCSeq: 1 OPTIONS\r\n\r\n')!;
+  assert.equal(other.info.callId, undefined);
+  assert.equal(other.info.expires, undefined);
+  assert.equal(other.label, 'Request: OPTIONS sip:x');
+  for (const bad of ['SIP/2.0 99 Low\r\n\r\n', 'SIP/2.0 abc OK\r\n\r\n', 'REGISTER sip:x SIP/3.0\r\n\r\n', 'REGISTER\r\n\r\n']) assert.equal(parseSip(bad), null, bad);
+});
+
+test('byte interner: equal bytes give the one string; collisions and misses give the right text; bounded table', () => {
+  const t = new ByteInterner(4);
+  const a = Buffer.from('xx0024142d-df24000a@10.0.0.1yy');
+  const first = t.get(a, 2, a.length - 2);
+  assert.equal(first, '0024142d-df24000a@10.0.0.1');
+  assert.equal(t.get(Buffer.from('0024142d-df24000a@10.0.0.1'), 0, 26), first);
+  assert.equal(t.hits, 1);
+  // far more distinct values than slots: every answer is still right
+  for (let i = 0; i < 200; i++) {
+    const s = `value-${i}-\u00e9`;
+    const b = Buffer.from(s, 'latin1');
+    assert.equal(t.get(b, 0, b.length), s);
+  }
+  assert.equal(t.string('SEP001122334455'), 'SEP001122334455');
+  assert.equal(t.get(Buffer.from(''), 0, 0), '');
 });

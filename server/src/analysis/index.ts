@@ -1,18 +1,53 @@
-// All rule families over one timeline. Each family is a pure function of the messages and the settings.
+// All rule families over one timeline. A family takes messages one at a time (each source's messages in that
+// source's order) and gives its findings at the end, so that a capture of any size is analysed without keeping its
+// messages: a family keeps only the state it needs (alarms, per-connection state, per-flow state).
 
 import type { Finding, Message } from '../model';
 import type { Settings } from '../settings';
 import { alarmFindings } from './alarms';
-import { tcpFindings } from './tcp';
+import { TcpRules } from './tcp';
+
+export interface RuleFamily {
+  push(m: Message): void;
+  finish(): Finding[];
+}
+
+/** The alarm rules look across devices and files in time order: they keep the alarms (small next to captures). */
+class AlarmRules implements RuleFamily {
+  private readonly alarms: Message[] = [];
+  constructor(private readonly settings: Settings) {}
+  push(m: Message): void {
+    if (m.kind === 'alarm') this.alarms.push(m);
+  }
+  finish(): Finding[] {
+    return alarmFindings(sortTimeline(this.alarms), this.settings);
+  }
+}
+
+/** Feeds every family; `finish` returns all findings (alarm families first, as before streaming). */
+export class RuleRunner {
+  private readonly families: RuleFamily[];
+  constructor(settings: Settings) {
+    this.families = [new AlarmRules(settings), new TcpRules()];
+  }
+  push(m: Message): void {
+    for (const f of this.families) f.push(m);
+  }
+  finish(): Finding[] {
+    const out: Finding[] = [];
+    for (const f of this.families) for (const x of f.finish()) out.push(x);
+    return out;
+  }
+}
 
 export function runRules(timeline: readonly Message[], settings: Settings): Finding[] {
-  const out = alarmFindings(timeline, settings);
-  for (const f of tcpFindings(timeline)) out.push(f);
-  return out;
+  const runner = new RuleRunner(settings);
+  for (const m of timeline) runner.push(m);
+  return runner.finish();
 }
 
 /** Time order; messages without a time keep their place after the timed ones, in source order. */
-export function sortTimeline(messages: Message[]): Message[] {
+export function sortTimeline<T extends Message>(messages: T[]): T[] {
   return messages.sort((a, b) => {
     const ta = a.time, tb = b.time;
     const fa = Number.isFinite(ta), fb = Number.isFinite(tb);

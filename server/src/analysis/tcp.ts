@@ -41,32 +41,45 @@ interface ConnState {
   failedLoc: NetMessage['loc'] | null;
 }
 
-/** `timeline` in time order. Each TCP segment with an analysis flag or RST gives a finding. */
-export function tcpFindings(timeline: readonly Message[]): Finding[] {
-  const out: Finding[] = [];
-  // client IP + server endpoint -> state, to recognise reconnects
-  const byServer = new Map<string, ConnState>();
-  const frameLoc = new Map<number, Map<number, NetMessage['loc']>>();
-  const locOf = (m: NetMessage, frame: number | undefined): NetMessage['loc'] | undefined => {
-    if (frame === undefined) return undefined;
-    return frameLoc.get(m.loc.source)?.get(frame);
-  };
-  let lastSource = -1;
-  let lastFrame: number | null = null;
-  for (const msg of timeline) {
-    if (msg.kind === 'alarm' || !msg.tcp) continue;
+/** Recent frames' locations per source, to point related information at the frame a retransmission repeats. Bounded:
+ * a retransmission refers back a few seconds, not across the whole capture. */
+const FRAME_MEMORY = 65_536;
+
+/** The tcp.* rules, fed one message at a time in each source's order (memory: per server connection state and the
+ * locations of the most recent frames, whatever the capture's size). */
+export class TcpRules {
+  private readonly out: Finding[] = [];
+  // source + client IP + server endpoint -> state, to recognise reconnects
+  private readonly byServer = new Map<string, ConnState>();
+  private readonly frameLoc = new Map<number, Map<number, NetMessage['loc']>>();
+  private lastSource = -1;
+  private lastFrame: number | null = null;
+
+  private locOf(m: NetMessage, frame: number | undefined): NetMessage['loc'] | undefined {
+    if (frame === undefined || frame === 0) return undefined;
+    const known = this.frameLoc.get(m.loc.source)?.get(frame);
+    if (known) return known;
+    // a capture's locations are its frame numbers: no need to have kept the frame
+    return m.loc.line === null ? { source: m.loc.source, line: null, frame } : undefined;
+  }
+
+  push(msg: Message): void {
+    if (msg.kind === 'alarm' || !msg.tcp) return;
     // several messages (two SIP messages in one segment) share one segment: judge the segment once
-    if (msg.loc.frame !== null && msg.loc.source === lastSource && msg.loc.frame === lastFrame) continue;
-    lastSource = msg.loc.source;
-    lastFrame = msg.loc.frame;
+    if (msg.loc.frame !== null && msg.loc.source === this.lastSource && msg.loc.frame === this.lastFrame) return;
+    this.lastSource = msg.loc.source;
+    this.lastFrame = msg.loc.frame;
+    const out = this.out;
+    const byServer = this.byServer;
     const m = msg;
     const t = m.tcp!;
-    if (m.loc.frame !== null) {
-      let fl = frameLoc.get(m.loc.source);
-      if (!fl) frameLoc.set(m.loc.source, (fl = new Map()));
+    if (m.loc.frame !== null && m.loc.line !== null) {
+      let fl = this.frameLoc.get(m.loc.source);
+      if (!fl) this.frameLoc.set(m.loc.source, (fl = new Map()));
       fl.set(m.loc.frame, m.loc);
+      if (fl.size > FRAME_MEMORY) fl.delete(fl.keys().next().value as number);
     }
-    const ref = locOf(m, t.refFrame);
+    const ref = this.locOf(m, t.refFrame);
     const refRel: RelatedInfo[] = ref ? [{ loc: ref, message: `first sent in frame ${t.refFrame}` }] : [];
     const a = t.analysis;
     if (a & TcpFlag.SpuriousRetransmission) {
@@ -90,7 +103,7 @@ export function tcpFindings(timeline: readonly Message[]): Finding[] {
     }
     // connection life: the server is the side that did not send the SYN; without a handshake, the lower port
     const clientSide = m.srcPort > m.dstPort;
-    const key = clientSide ? `${m.src}>${endpoint(m.dst, m.dstPort)}` : `${m.dst}>${endpoint(m.src, m.srcPort)}`;
+    const key = clientSide ? `${m.loc.source}|${m.src}>${endpoint(m.dst, m.dstPort)}` : `${m.loc.source}|${m.dst}>${endpoint(m.src, m.srcPort)}`;
     if (t.flags & RST) {
       out.push(finding('tcp.reset', 'warning', m, `Connection reset by ${endpoint(m.src, m.srcPort)} (${flow(m)}).`));
       byServer.set(key, { failedAt: m.time, failedFrame: m.loc.frame, failure: `reset by ${endpoint(m.src, m.srcPort)}`, failedLoc: m.loc });
@@ -111,5 +124,15 @@ export function tcpFindings(timeline: readonly Message[]): Finding[] {
       byServer.set(key, { failedAt: NaN, failedFrame: null, failure: '', failedLoc: null });
     }
   }
-  return out;
+
+  finish(): Finding[] {
+    return this.out;
+  }
+}
+
+/** All tcp.* findings of a timeline (each source's messages in order). */
+export function tcpFindings(timeline: readonly Message[]): Finding[] {
+  const rules = new TcpRules();
+  for (const m of timeline) rules.push(m);
+  return rules.finish();
 }

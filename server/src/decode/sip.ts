@@ -2,6 +2,7 @@
 // (headers end at CRLFCRLF, Content-Length / l: gives the body), and reading the headers registration analysis needs.
 
 import type { SipInfo } from '../model';
+import { ByteInterner, latin1 } from './intern';
 
 const METHODS = ['REGISTER', 'INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'NOTIFY', 'SUBSCRIBE', 'REFER', 'INFO', 'UPDATE', 'PRACK', 'MESSAGE', 'PUBLISH'];
 const METHOD_BYTES = METHODS.map((m) => Buffer.from(m + ' ', 'latin1'));
@@ -87,41 +88,137 @@ function countContacts(value: string): number {
   return n;
 }
 
+/** countContacts over bytes. */
+function countContactBytes(buf: Uint8Array, off: number, end: number): number {
+  let n = 1;
+  let quoted = false;
+  let angle = 0;
+  for (let i = off; i < end; i++) {
+    const c = buf[i]!;
+    if (c > 62) continue;
+    if (c === 34) quoted = !quoted;
+    else if (quoted) continue;
+    else if (c === 60) angle++;
+    else if (c === 62 && angle > 0) angle--;
+    else if (angle === 0 && c === 44) n++;
+  }
+  return n;
+}
+
 export interface ParsedSip {
   readonly info: SipInfo;
   /** The Info column as Wireshark writes it. */
   readonly label: string;
 }
 
-const COMPACT: Record<string, string> = { i: 'call-id', m: 'contact', l: 'content-length', f: 'from', t: 'to', v: 'via' };
-const WANTED = new Set(['call-id', 'cseq', 'expires', 'contact', 'user-agent', 'content-length']);
+/** The Info column as Wireshark writes it for a parsed message. */
+export function sipLabel(info: SipInfo): string {
+  const { method, status, cseqMethod, bindings } = info;
+  const b = bindings !== undefined ? `  (${bindings} binding${bindings === 1 ? '' : 's'})` : '';
+  return method
+    ? `Request: ${method} ${info.requestUri}${b}`
+    : `Status: ${status} ${info.reasonPhrase}${status! >= 200 && cseqMethod ? ` (${cseqMethod})` : ''}${b}`;
+}
 
-/** Keeps one copy of repeated strings (a capture repeats the same URIs, Call-IDs and labels thousands of times). */
-export type Intern = (s: string) => string;
-const same: Intern = (s) => s;
+const METHOD_NAMES = METHODS.map((m) => Buffer.from(m, 'latin1'));
+const NAME_CALL_ID = Buffer.from('call-id');
+const NAME_CSEQ = Buffer.from('cseq');
+const NAME_CONTACT = Buffer.from('contact');
+const NAME_CONTENT_LENGTH = Buffer.from('content-length');
+const NAME_EXPIRES = Buffer.from('expires');
+const NAME_USER_AGENT = Buffer.from('user-agent');
+const H_CALL_ID = 1, H_CSEQ = 2, H_CONTACT = 3, H_CONTENT_LENGTH = 4, H_EXPIRES = 5, H_USER_AGENT = 6;
 
-/** Reads a complete SIP message (text of its header block, body ignored). One pass over the lines, no regex on
- * headers we do not use. */
-export function parseSip(text: string, intern: Intern = same): ParsedSip | null {
-  let eol = text.indexOf('\r\n');
-  if (eol < 0) eol = text.length;
+/** A method name out of the fixed list (no string made), else the interned bytes. */
+function methodName(buf: Uint8Array, off: number, end: number, intern: ByteInterner): string {
+  for (let k = 0; k < METHOD_NAMES.length; k++) {
+    const m = METHOD_NAMES[k]!;
+    if (m.length !== end - off) continue;
+    let i = 0;
+    while (i < m.length && buf[off + i] === m[i]) i++;
+    if (i === m.length) return METHODS[k]!;
+  }
+  return intern.get(buf, off, end);
+}
+
+/** Case-insensitive: the header name at `off` (ending at `colon`, trailing blanks allowed) is `name`. */
+function nameIs(buf: Uint8Array, off: number, colon: number, name: Uint8Array): boolean {
+  let e = colon;
+  while (e > off && (buf[e - 1] === 32 || buf[e - 1] === 9)) e--;
+  if (e - off !== name.length) return false;
+  for (let i = 0; i < name.length; i++) if ((buf[off + i]! | 0x20) !== name[i]) return false;
+  return true;
+}
+
+/** Which header we read the line at `off` is (0 for the others); `colon` is its colon. */
+function headerKind(buf: Uint8Array, off: number, colon: number): number {
+  const c0 = buf[off]! | 0x20;
+  const short = colon - off === 1 || (colon - off > 1 && (buf[off + 1] === 32 || buf[off + 1] === 9));
+  switch (c0) {
+    case 99: // c
+      return nameIs(buf, off, colon, NAME_CALL_ID) ? H_CALL_ID : nameIs(buf, off, colon, NAME_CSEQ) ? H_CSEQ
+        : nameIs(buf, off, colon, NAME_CONTACT) ? H_CONTACT : nameIs(buf, off, colon, NAME_CONTENT_LENGTH) ? H_CONTENT_LENGTH : 0;
+    case 101: // e
+      return nameIs(buf, off, colon, NAME_EXPIRES) ? H_EXPIRES : 0;
+    case 117: // u
+      return nameIs(buf, off, colon, NAME_USER_AGENT) ? H_USER_AGENT : 0;
+    case 105: // compact i: Call-ID
+      return short ? H_CALL_ID : 0;
+    case 109: // compact m: Contact
+      return short ? H_CONTACT : 0;
+    case 108: // compact l: Content-Length
+      return short ? H_CONTENT_LENGTH : 0;
+    default:
+      return 0;
+  }
+}
+
+/** Digits only (blanks around allowed): the number, else -1. */
+function digits(buf: Uint8Array, off: number, end: number): number {
+  while (off < end && (buf[off] === 32 || buf[off] === 9)) off++;
+  while (end > off && (buf[end - 1] === 32 || buf[end - 1] === 9)) end--;
+  if (off >= end || end - off > 10) return -1;
+  let n = 0;
+  for (let i = off; i < end; i++) {
+    const c = buf[i]!;
+    if (c < 48 || c > 57) return -1;
+    n = n * 10 + c - 48;
+  }
+  return n;
+}
+
+const DEVICE_RE = /devicename\.ccm\.cisco\.com\s*=\s*"?([A-Za-z0-9_.-]+)"?/i;
+const EXPIRES_PARAM_RE = /;\s*expires\s*=\s*(\d+)/i;
+const shared = new ByteInterner(12);
+
+/** Reads a complete SIP message out of bytes (its header block; the body is not read). One pass over the header
+ * lines; only Call-ID, CSeq, Contact, Content-Length, Expires and User-Agent (and the compact i, m, l) are made into
+ * values, and repeated values come from `intern` instead of new strings. Null when the start line is not SIP. */
+export function parseSipBytes(buf: Uint8Array, off: number, end: number, intern: ByteInterner = shared): SipInfo | null {
+  // start line
+  let eol = off;
+  while (eol < end && buf[eol] !== 13 && buf[eol] !== 10) eol++;
   let method: string | undefined;
   let status: number | undefined;
   let reasonPhrase: string | undefined;
   let requestUri: string | undefined;
-  if (text.startsWith('SIP/2.0 ')) {
-    status = Number(text.slice(8, 11));
-    if (!(status >= 100 && status < 700)) return null;
-    reasonPhrase = intern(text.slice(12, eol).trim());
+  if (startsWith(buf, off, end, SIP_VERSION)) {
+    const code = digits(buf, off + 8, Math.min(off + 11, eol));
+    if (!(code >= 100 && code < 700)) return null;
+    status = code;
+    let r = off + 11, re = eol;
+    while (r < re && (buf[r] === 32 || buf[r] === 9)) r++;
+    while (re > r && (buf[re - 1] === 32 || buf[re - 1] === 9)) re--;
+    reasonPhrase = intern.get(buf, r, re);
   } else {
-    const sp = text.indexOf(' ');
-    const sp2 = text.lastIndexOf(' ', eol);
-    if (sp < 0 || sp2 <= sp || text.slice(sp2 + 1, eol) !== 'SIP/2.0') return null;
-    method = intern(text.slice(0, sp));
-    requestUri = intern(text.slice(sp + 1, sp2));
+    let sp = off;
+    while (sp < eol && buf[sp] !== 32) sp++;
+    let sp2 = eol - 1;
+    while (sp2 > sp && buf[sp2] !== 32) sp2--;
+    if (sp >= eol || sp2 <= sp || eol - sp2 - 1 !== 7 || !startsWith(buf, sp2 + 1, eol, SIP_VERSION_NOSP)) return null;
+    method = methodName(buf, off, sp, intern);
+    requestUri = intern.get(buf, sp + 1, sp2);
   }
-  let hdrEnd = text.indexOf('\r\n\r\n');
-  if (hdrEnd < 0) hdrEnd = text.length;
   let callId: string | undefined;
   let cseq: number | undefined;
   let cseqMethod: string | undefined;
@@ -132,71 +229,114 @@ export function parseSip(text: string, intern: Intern = same): ParsedSip | null 
   let userAgent: string | undefined;
   let bodyLength: number | undefined;
   let contacts = 0;
-  let pos = eol + 2;
-  while (pos < hdrEnd) {
-    let end = text.indexOf('\r\n', pos);
-    if (end < 0 || end > hdrEnd) end = hdrEnd;
-    // folded continuation lines belong to this header
-    while (end < hdrEnd && (text.charCodeAt(end + 2) === 32 || text.charCodeAt(end + 2) === 9)) {
-      const next = text.indexOf('\r\n', end + 2);
-      end = next < 0 || next > hdrEnd ? hdrEnd : next;
+  let pos = eol;
+  if (buf[pos] === 13) pos++;
+  if (buf[pos] === 10) pos++;
+  while (pos < end) {
+    // one header line (with its folded continuation lines)
+    let le = pos;
+    let folded = false;
+    for (;;) {
+      le = indexOf.call(buf, 10, le) as number;
+      if (le < 0 || le > end) le = end;
+      // `le` at LF or end; continuation when the next line starts with a blank
+      if (le + 1 < end && (buf[le + 1] === 32 || buf[le + 1] === 9)) {
+        folded = true;
+        le++;
+        continue;
+      }
+      break;
     }
-    // only Call-ID, CSeq, Contact, Content-Length, Expires, User-Agent (and compact i, m, l) are read
-    const c0 = text.charCodeAt(pos) | 0x20;
-    const colon = c0 === 99 || c0 === 101 || c0 === 117 || c0 === 105 || c0 === 109 || c0 === 108 ? text.indexOf(':', pos) : -1;
-    if (colon > pos && colon < end) {
-      let name = text.slice(pos, colon).trim().toLowerCase();
-      if (name.length === 1) name = COMPACT[name] ?? name;
-      if (WANTED.has(name)) {
-        const value = text.slice(colon + 1, end).replace(/\r\n[ \t]+/g, ' ').trim();
-        switch (name) {
-          case 'call-id':
-            callId = intern(value);
-            break;
-          case 'cseq': {
-            const sp = value.indexOf(' ');
-            const n = Number(sp < 0 ? value : value.slice(0, sp));
-            if (Number.isInteger(n) && sp > 0) {
-              cseq = n;
-              cseqMethod = intern(value.slice(sp + 1).trim());
-            }
-            break;
+    let ve = le;
+    if (ve > pos && buf[ve - 1] === 13) ve--;
+    if (ve === pos) break; // the empty line: end of the header block
+    const next = le + 1;
+    // only lines that can be a header we read are looked at further
+    const c0 = buf[pos]! | 0x20;
+    let kind = 0;
+    let colon = -1;
+    if (c0 === 99 || c0 === 101 || c0 === 117 || c0 === 105 || c0 === 109 || c0 === 108) {
+      colon = pos + 1;
+      while (colon < ve && buf[colon] !== 58) colon++;
+      if (colon < ve) kind = headerKind(buf, pos, colon);
+    }
+    if (kind !== 0) {
+      let vs = colon + 1;
+      while (vs < ve && (buf[vs] === 32 || buf[vs] === 9)) vs++;
+      let vend = ve;
+      while (vend > vs && (buf[vend - 1] === 32 || buf[vend - 1] === 9)) vend--;
+      switch (kind) {
+        case H_CALL_ID:
+          callId = folded ? intern.string(unfold(latin1(buf, vs, vend))) : intern.get(buf, vs, vend);
+          break;
+        case H_CSEQ: {
+          let sp = vs;
+          while (sp < vend && buf[sp] !== 32 && buf[sp] !== 9) sp++;
+          const n = digits(buf, vs, sp);
+          let ms = sp;
+          while (ms < vend && (buf[ms] <= 32)) ms++;
+          if (n >= 0 && sp < vend && ms < vend) {
+            cseq = n;
+            cseqMethod = methodName(buf, ms, vend, intern);
           }
-          case 'expires':
-            if (/^\d+$/.test(value)) expires = Number(value);
-            break;
-          case 'contact': {
-            if (value !== '*') contacts += countContacts(value);
-            const lower = value.toLowerCase();
-            const e = lower.indexOf(';expires=');
-            if (e >= 0 && contactExpires === undefined) {
-              const n = parseInt(lower.slice(e + 9), 10);
-              if (Number.isFinite(n)) contactExpires = n;
+          break;
+        }
+        case H_EXPIRES: {
+          const n = digits(buf, vs, vend);
+          if (n >= 0) expires = n;
+          break;
+        }
+        case H_CONTACT: {
+          const value = folded ? unfold(latin1(buf, vs, vend)) : latin1(buf, vs, vend);
+          if (value !== '*') contacts += folded ? countContacts(value) : countContactBytes(buf, vs, vend);
+          const lower = value.toLowerCase();
+          if (contactExpires === undefined) {
+            const e = lower.indexOf('expires');
+            if (e >= 0) {
+              const m = EXPIRES_PARAM_RE.exec(value);
+              if (m) contactExpires = Number(m[1]);
             }
-            const d = /devicename\.ccm\.cisco\.com\s*=\s*"?([A-Za-z0-9_.-]+)"?/i.exec(value);
-            if (d) device = intern(d[1]!);
-            if (lower.includes('cisco-keep-alive')) ciscoKeepAlive = true;
-            break;
           }
-          case 'user-agent':
-            userAgent = intern(value);
-            break;
-          case 'content-length':
-            if (/^\d+$/.test(value)) bodyLength = Number(value);
-            break;
+          const at = lower.indexOf('devicename.ccm.cisco.com');
+          if (at >= 0) {
+            const m = DEVICE_RE.exec(value.slice(at));
+            if (m) {
+              const from = at + m.index + m[0].indexOf(m[1]!);
+              device = folded ? m[1]! : intern.get(buf, vs + from, vs + from + m[1]!.length);
+            }
+          }
+          if (!ciscoKeepAlive && lower.includes('cisco-keep-alive')) ciscoKeepAlive = true;
+          break;
+        }
+        case H_USER_AGENT:
+          userAgent = folded ? intern.string(unfold(latin1(buf, vs, vend))) : intern.get(buf, vs, vend);
+          break;
+        case H_CONTENT_LENGTH: {
+          const n = digits(buf, vs, vend);
+          if (n >= 0) bodyLength = n;
+          break;
         }
       }
     }
-    pos = end + 2;
+    pos = next;
   }
-  const info: SipInfo = {
-    method, requestUri, status, reasonPhrase, callId, cseq, cseqMethod,
-    expires: expires ?? contactExpires, contactExpires, device, ciscoKeepAlive: ciscoKeepAlive || undefined, userAgent, bodyLength,
-  };
   const registerish = method === 'REGISTER' || (status !== undefined && cseqMethod === 'REGISTER');
-  const bindings = registerish && (method === 'REGISTER' || (status! >= 200 && status! < 300)) ? `  (${contacts} binding${contacts === 1 ? '' : 's'})` : '';
-  const label = intern(method
-    ? `Request: ${method} ${requestUri}${bindings}`
-    : `Status: ${status} ${reasonPhrase}${status! >= 200 && cseqMethod ? ` (${cseqMethod})` : ''}${bindings}`);
-  return { info, label };
+  const bindings = registerish && (method === 'REGISTER' || (status! >= 200 && status! < 300)) ? contacts : undefined;
+  return {
+    method, requestUri, status, reasonPhrase, callId, cseq, cseqMethod,
+    expires: expires ?? contactExpires, contactExpires, device, ciscoKeepAlive: ciscoKeepAlive || undefined, userAgent, bodyLength, bindings,
+  };
+}
+
+function unfold(s: string): string {
+  return s.replace(/\r?\n[ \t]+/g, ' ').trim();
+}
+
+const SIP_VERSION_NOSP = Buffer.from('SIP/2.0', 'latin1');
+
+/** Reads a complete SIP message given as text (one character per byte). */
+export function parseSip(text: string, intern?: ByteInterner): ParsedSip | null {
+  const buf = Buffer.from(text, 'latin1');
+  const info = parseSipBytes(buf, 0, buf.length, intern);
+  return info ? { info, label: sipLabel(info) } : null;
 }

@@ -13,6 +13,7 @@ type Framer = (buf: Uint8Array, off: number, end: number) => number;
 
 const FRAMERS: Record<AppProtocol, Framer> = { sip: sipMessageLength, sccp: sccpPduLength };
 const MAX_BUFFER = 1 << 20;
+const EMPTY = new Uint8Array(0);
 const MAX_PENDING_SEGMENTS = 64;
 const MAX_PENDING_BYTES = 512 * 1024;
 
@@ -28,7 +29,7 @@ interface Pending {
 /** One direction of one TCP connection. */
 export class TcpDirection {
   private next: number | null = null;
-  private buf = new Uint8Array(0);
+  private buf = EMPTY;
   private start = 0;
   private end = 0;
   private pending: Pending[] = [];
@@ -70,6 +71,20 @@ export class TcpDirection {
 
   private append(data: Uint8Array, frame: number, tsUs: number): void {
     this.next = (this.next! + data.length) >>> 0;
+    const protocol = this.protocol;
+    if (this.start === this.end && protocol !== null && protocol !== 'none') {
+      // nothing buffered: frame straight from the segment's bytes and keep only an incomplete tail
+      const framer = FRAMERS[protocol];
+      let off = 0;
+      while (off < data.length) {
+        const n = framer(data, off, data.length);
+        if (n <= 0) break;
+        this.onPdu(protocol, data.subarray(off, off + n), frame, tsUs);
+        off += n;
+      }
+      if (off === data.length) return;
+      data = data.subarray(off);
+    }
     this.put(data);
     if (this.protocol === null) {
       // 12 bytes tell: every SIP start line is recognisable by then, and an SCCP header is complete
@@ -109,7 +124,10 @@ export class TcpDirection {
     const framer = FRAMERS[this.protocol as AppProtocol];
     for (;;) {
       if (this.start >= this.end) {
+        // nothing left: free the buffer (a connection idles between messages; thousands of them must not each
+        // hold one)
         this.start = this.end = 0;
+        this.buf = EMPTY;
         return;
       }
       const n = framer(this.buf, this.start, this.end);

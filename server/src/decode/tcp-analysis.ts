@@ -97,6 +97,16 @@ export interface TcpAnalysis {
   dupAckNum: number;
   /** Conversation index in order of first appearance, from 0 (Wireshark's tcp.stream). */
   stream: number;
+  /** The conversation's slots for the caller's per-direction state (stream reassembly): forgotten with it. */
+  slots: ConversationSlots | null;
+  /** The segment goes from the lower endpoint key to the higher (slot `a`), else the other way (slot `b`). */
+  forward: boolean;
+}
+
+/** Per-direction state a caller keeps with a conversation. */
+export interface ConversationSlots {
+  appA: unknown;
+  appB: unknown;
 }
 
 export interface TcpAnalyzerOptions {
@@ -147,11 +157,22 @@ class Conversation {
   lastUs = 0;
   prev: Conversation | null = null;
   next: Conversation | null = null;
+  appA: unknown = null;
+  appB: unknown = null;
+  /** Next conversation in the same hash bucket. */
+  bucketNext: Conversation | null = null;
   constructor(
     readonly lowKey: number,
     readonly highKey: number,
     readonly stream: number,
   ) {}
+}
+
+/** A 30-bit hash of two endpoint keys (integers below 2^53): a small integer, the fastest kind of Map key. */
+function bucketOf(lowKey: number, highKey: number): number {
+  let h = Math.imul((lowKey >>> 0) ^ Math.imul((lowKey / 4294967296) | 0, 0x9e3779b1), 0x85ebca6b);
+  h = Math.imul(h ^ (highKey >>> 0) ^ Math.imul((highKey / 4294967296) | 0, 0xc2b2ae35), 0x27d4eb2f);
+  return (h ^ (h >>> 16)) & 0x3fffffff;
 }
 
 /** seq-space comparisons (RFC 1982 style, 32 bits) */
@@ -166,7 +187,8 @@ function leSeq(x: number, y: number): boolean {
 }
 
 export class TcpAnalyzer {
-  private readonly byLow = new Map<number, Map<number, Conversation>>();
+  /** Conversations by a 30-bit hash of the endpoint keys (small-integer Map keys), chained on collision. */
+  private readonly buckets = new Map<number, Conversation>();
   private count = 0;
   private streams = 0;
   private head: Conversation | null = null; // least recently used
@@ -177,7 +199,7 @@ export class TcpAnalyzer {
   private readonly historySize: number;
   /** Conversations forgotten because of the cap or the timeouts. */
   evicted = 0;
-  readonly result: TcpAnalysis = { flags: 0, refFrame: 0, refTsUs: 0, dupAckNum: 0, stream: 0 };
+  readonly result: TcpAnalysis = { flags: 0, refFrame: 0, refTsUs: 0, dupAckNum: 0, stream: 0, slots: null, forward: true };
 
   constructor(opts: TcpAnalyzerOptions = {}) {
     this.maxConversations = Math.max(1, opts.maxConversations ?? 100_000);
@@ -193,7 +215,7 @@ export class TcpAnalyzer {
 
   /** Forgets every conversation (a new capture): stream numbers start again from 0. */
   clear(): void {
-    this.byLow.clear();
+    this.buckets.clear();
     this.count = 0;
     this.streams = 0;
     this.evicted = 0;
@@ -232,6 +254,8 @@ export class TcpAnalyzer {
     r.refTsUs = 0;
     r.dupAckNum = 0;
     r.stream = conv.stream;
+    r.slots = conv;
+    r.forward = forward;
 
     if (!fwd.baseSet) {
       fwd.baseSeq = flags & SYN ? seq : (seq - 1) >>> 0;
@@ -394,19 +418,16 @@ export class TcpAnalyzer {
   }
 
   private find(lowKey: number, highKey: number): Conversation | null {
-    const m = this.byLow.get(lowKey);
-    if (m === undefined) return null;
-    return m.get(highKey) ?? null;
+    let c = this.buckets.get(bucketOf(lowKey, highKey)) ?? null;
+    while (c !== null && (c.lowKey !== lowKey || c.highKey !== highKey)) c = c.bucketNext;
+    return c;
   }
 
   private create(lowKey: number, highKey: number): Conversation {
     const c = new Conversation(lowKey, highKey, this.streams++);
-    let m = this.byLow.get(lowKey);
-    if (m === undefined) {
-      m = new Map();
-      this.byLow.set(lowKey, m);
-    }
-    m.set(highKey, c);
+    const h = bucketOf(lowKey, highKey);
+    c.bucketNext = this.buckets.get(h) ?? null;
+    this.buckets.set(h, c);
     this.count++;
     // append as most recently used
     c.prev = this.tail;
@@ -417,11 +438,16 @@ export class TcpAnalyzer {
   }
 
   private remove(c: Conversation): void {
-    const m = this.byLow.get(c.lowKey);
-    if (m !== undefined && m.get(c.highKey) === c) {
-      m.delete(c.highKey);
-      if (m.size === 0) this.byLow.delete(c.lowKey);
+    const h = bucketOf(c.lowKey, c.highKey);
+    let b = this.buckets.get(h) ?? null;
+    if (b === c) {
+      if (c.bucketNext) this.buckets.set(h, c.bucketNext);
+      else this.buckets.delete(h);
+    } else {
+      while (b !== null && b.bucketNext !== c) b = b.bucketNext;
+      if (b !== null) b.bucketNext = c.bucketNext;
     }
+    c.bucketNext = null;
     if (c.prev) c.prev.next = c.next;
     else this.head = c.next;
     if (c.next) c.next.prev = c.prev;

@@ -3,21 +3,21 @@
 // SIP (TCP or UDP, by content as well as port), SCCP, ARP, TLS records on 5061/2443, and TCP segments that open,
 // close or reset a connection or carry an analysis flag. Plain data and ACK frames are counted, not kept.
 
-import type { NetMessage, SccpInfo, SipInfo, TcpInfo } from '../model';
+import type { ArpInfo, NetMessage, SccpInfo, SipInfo, SourceLocation, TcpInfo } from '../model';
 import type { RawFrame } from './frames';
 import type { ProblemSink } from './text';
 import { DecodedFrame, IpProto, L3, NetDecoder, NetStatus, macString, ipv4String } from '../decode/net';
 import { TcpAnalyzer, newTcpSegment, segmentFromFrame } from '../decode/tcp-analysis';
 import { TcpDirection } from '../decode/stream';
 import type { AppProtocol } from '../decode/stream';
-import { looksLikeSip, parseSip } from '../decode/sip';
+import { looksLikeSip, parseSipBytes, sipLabel } from '../decode/sip';
+import { ByteInterner } from '../decode/intern';
 import { parseSccp, sccpLabel } from '../decode/sccp';
 
 const FIN = 1, SYN = 2, RST = 4, PSH = 8, ACK = 16;
 const SIP_PORTS = new Set([5060]);
 const SCCP_PORTS = new Set([2000]);
 const TLS_PORTS = new Set([5061, 2443]);
-const MAX_DIRECTIONS = 200_000;
 
 function flagText(f: number): string {
   const parts: string[] = [];
@@ -29,50 +29,106 @@ function flagText(f: number): string {
   return parts.length ? `[${parts.join(', ')}]` : '[<None>]';
 }
 
-interface Pdu {
-  protocol: AppProtocol;
-  text?: string;
-  sccp?: SccpInfo;
+/** A message decoded from a capture. Its Info column text (`label`) is made on first use: most messages of a large
+ * capture are judged by the rules and never displayed. */
+class CaptureMessage implements NetMessage {
+  private text: string | undefined;
+  srcMac?: string;
+  dstMac?: string;
+  arp?: ArpInfo;
+  constructor(
+    readonly kind: NetMessage['kind'],
+    readonly loc: SourceLocation,
+    readonly time: number,
+    readonly dated: boolean,
+    readonly src: string,
+    readonly dst: string,
+    readonly srcPort: number,
+    readonly dstPort: number,
+    readonly transport: 'tcp' | 'udp' | null,
+    readonly sip: SipInfo | undefined,
+    readonly sccp: SccpInfo | undefined,
+    readonly tcp: TcpInfo | undefined,
+    label?: string,
+  ) {
+    this.text = label;
+  }
+
+  get label(): string {
+    if (this.text !== undefined) return this.text;
+    let t: string;
+    if (this.sip) t = sipLabel(this.sip);
+    else if (this.sccp) t = sccpLabel(this.sccp);
+    else if (this.kind === 'tls') t = `${this.srcPort} → ${this.dstPort} TLS record (${this.tcp?.len ?? 0} bytes)`;
+    else if (this.tcp) {
+      const c = this.tcp;
+      t = `${this.srcPort} → ${this.dstPort} ${flagText(c.flags)} Seq=${c.seq}${c.flags & ACK ? ` Ack=${c.ack}` : ''} Win=${c.win} Len=${c.len}`;
+    } else t = '';
+    this.text = t;
+    return t;
+  }
+
+  toJSON(): object {
+    return { ...this, label: this.label, text: undefined };
+  }
 }
 
 export class CaptureDecoder {
+  /** Messages decoded so far, when no `emit` was given (else they go to `emit` and are not kept). */
   readonly messages: NetMessage[] = [];
+  messageCount = 0;
+  private readonly emit: (m: NetMessage) => void;
   readonly net = new NetDecoder();
   private readonly d = new DecodedFrame();
   private readonly seg = newTcpSegment();
   readonly tcp = new TcpAnalyzer();
-  private readonly dirs = new Map<number, Map<number, TcpDirection>>();
-  private directions = 0;
-  private pdus: Pdu[] = [];
+  private readonly intern = new ByteInterner(15);
+  /** TCP info of the frame being decoded (made when its first PDU or flag needs it). */
+  private frameTcp: TcpInfo | undefined;
+  private frameAnalysis = 0;
+  private frameRef = 0;
+  private framePdus = 0;
   frames = 0;
   firstTsUs = NaN;
   lastTsUs = NaN;
 
-  constructor(private readonly source: number) {}
+  constructor(private readonly source: number, emit?: (m: NetMessage) => void) {
+    this.emit = emit ?? ((m) => this.messages.push(m));
+  }
 
+  private push(m: NetMessage): void {
+    this.messageCount++;
+    this.emit(m);
+  }
+
+  private tcpInfo(): TcpInfo {
+    if (this.frameTcp) return this.frameTcp;
+    const d = this.d;
+    return (this.frameTcp = {
+      seq: d.tcpSeq, ack: d.tcpAck, len: d.payloadLen, flags: d.tcpFlags, win: d.tcpWin, analysis: this.frameAnalysis,
+      refFrame: this.frameRef || undefined,
+    });
+  }
+
+  /** A SIP message or SCCP PDU out of the TCP stream: a message on the frame being decoded. */
   private readonly onPdu = (protocol: AppProtocol, bytes: Uint8Array): void => {
-    if (protocol === 'sip') this.pdus.push({ protocol, text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1') });
-    else this.pdus.push({ protocol, sccp: parseSccp(bytes, 0, bytes.length) });
+    const d = this.d;
+    if (protocol === 'sip') {
+      const sip = parseSipBytes(bytes, 0, bytes.length, this.intern);
+      if (!sip) return;
+      this.framePdus++;
+      this.push(this.message(d, 'sip', 'tcp', sip, undefined, this.tcpInfo()));
+    } else {
+      this.framePdus++;
+      this.push(this.message(d, 'sccp', 'tcp', undefined, parseSccp(bytes, 0, bytes.length), this.tcpInfo()));
+    }
   };
 
-  private direction(srcKey: number, dstKey: number, srcPort: number, dstPort: number): TcpDirection {
-    let m = this.dirs.get(srcKey);
-    if (!m) this.dirs.set(srcKey, (m = new Map()));
-    let dir = m.get(dstKey);
-    if (!dir) {
-      if (this.directions >= MAX_DIRECTIONS) {
-        // bound memory on captures with very many connections: forget the oldest senders
-        const oldest = this.dirs.keys().next().value as number;
-        this.directions -= this.dirs.get(oldest)!.size;
-        this.dirs.delete(oldest);
-      }
-      const hint = TLS_PORTS.has(srcPort) || TLS_PORTS.has(dstPort) ? null
-        : SCCP_PORTS.has(dstPort) || SCCP_PORTS.has(srcPort) ? 'sccp' : SIP_PORTS.has(dstPort) || SIP_PORTS.has(srcPort) ? 'sip' : null;
-      dir = new TcpDirection(this.onPdu, hint);
-      if (TLS_PORTS.has(srcPort) || TLS_PORTS.has(dstPort)) dir.protocol = 'none';
-      m.set(dstKey, dir);
-      this.directions++;
-    }
+  private newDirection(srcPort: number, dstPort: number): TcpDirection {
+    const tls = TLS_PORTS.has(srcPort) || TLS_PORTS.has(dstPort);
+    const hint = tls ? null : SCCP_PORTS.has(dstPort) || SCCP_PORTS.has(srcPort) ? 'sccp' : SIP_PORTS.has(dstPort) || SIP_PORTS.has(srcPort) ? 'sip' : null;
+    const dir = new TcpDirection(this.onPdu, hint);
+    if (tls) dir.protocol = 'none';
     return dir;
   }
 
@@ -92,71 +148,50 @@ export class CaptureDecoder {
     else if (d.l4 === IpProto.UDP) this.udpFrame(d);
   }
 
-  private readonly strings = new Map<string, string>();
-  /** One copy of each repeated string (labels, URIs, Call-IDs), copied so it does not pin the packet text. */
-  private readonly intern = (s: string): string => {
-    const got = this.strings.get(s);
-    if (got !== undefined) return got;
-    const own = s.length > 12 ? Buffer.from(s, 'latin1').toString('latin1') : s;
-    if (this.strings.size < 500_000) this.strings.set(own, own);
-    return own;
-  };
-
-  /** One fixed-shape message object (no intermediate objects per frame). */
-  private message(d: DecodedFrame, kind: NetMessage['kind'], label: string, transport: 'tcp' | 'udp' | null,
+  /** One fixed-shape message object (its label made on first use). */
+  private message(d: DecodedFrame, kind: NetMessage['kind'], transport: 'tcp' | 'udp' | null,
     sip: SipInfo | undefined, sccp: SccpInfo | undefined, tcp: TcpInfo | undefined): NetMessage {
-    return {
-      kind, loc: { source: this.source, line: null, frame: d.frame }, time: d.tsUs / 1000, dated: Number.isFinite(d.tsUs),
-      src: this.net.addrString(d.srcAddr), dst: this.net.addrString(d.dstAddr), srcPort: d.srcPort < 0 ? NaN : d.srcPort,
-      dstPort: d.dstPort < 0 ? NaN : d.dstPort, transport, label, sip, sccp, tcp,
-    };
+    return new CaptureMessage(kind, { source: this.source, line: null, frame: d.frame }, d.tsUs / 1000, Number.isFinite(d.tsUs),
+      this.net.addrString(d.srcAddr), this.net.addrString(d.dstAddr), d.srcPort < 0 ? NaN : d.srcPort, d.dstPort < 0 ? NaN : d.dstPort,
+      transport, sip, sccp, tcp);
   }
 
   private arp(d: DecodedFrame): void {
     const sIp = ipv4String(d.arpSenderIp), tIp = ipv4String(d.arpTargetIp);
     const sMac = macString(d.arpSenderMac);
     const label = d.arpOp === 1 ? `Who has ${tIp}? Tell ${sIp}` : d.arpOp === 2 ? `${sIp} is at ${sMac}` : `ARP opcode ${d.arpOp}`;
-    this.messages.push({
-      kind: 'arp', loc: { source: this.source, line: null, frame: d.frame }, time: d.tsUs / 1000, dated: Number.isFinite(d.tsUs),
-      src: sMac || macString(d.srcMac), dst: d.dstMac >= 0 ? macString(d.dstMac) : '', srcPort: NaN, dstPort: NaN, transport: null, label,
-      srcMac: macString(d.srcMac) || undefined, dstMac: d.dstMac >= 0 ? macString(d.dstMac) : undefined,
-      arp: { op: d.arpOp, senderMac: sMac, senderIp: sIp, targetMac: macString(d.arpTargetMac), targetIp: tIp },
-    });
+    const m = new CaptureMessage('arp', { source: this.source, line: null, frame: d.frame }, d.tsUs / 1000, Number.isFinite(d.tsUs),
+      sMac || macString(d.srcMac), d.dstMac >= 0 ? macString(d.dstMac) : '', NaN, NaN, null, undefined, undefined, undefined, label);
+    m.srcMac = macString(d.srcMac) || undefined;
+    m.dstMac = d.dstMac >= 0 ? macString(d.dstMac) : undefined;
+    m.arp = { op: d.arpOp, senderMac: sMac, senderIp: sIp, targetMac: macString(d.arpTargetMac), targetIp: tIp };
+    this.push(m);
   }
 
   private tcpFrame(d: DecodedFrame): void {
     const seg = this.seg;
     segmentFromFrame(d, seg);
     const a = this.tcp.analyze(seg);
-    const dir = this.direction(seg.srcKey, seg.dstKey, d.srcPort, d.dstPort);
-    if (d.tcpFlags & SYN) dir.syn(d.tcpSeq);
-    this.pdus = [];
-    if (d.payloadCapLen > 0) dir.segment(d.tcpSeq, d.payload(), d.frame, d.tsUs);
-    const tcp: TcpInfo = {
-      seq: d.tcpSeq, ack: d.tcpAck, len: d.payloadLen, flags: d.tcpFlags, win: d.tcpWin, analysis: a.flags,
-      refFrame: a.refFrame || undefined,
-    };
-    let kept = false;
-    for (const p of this.pdus) {
-      if (p.protocol === 'sip') {
-        const sip = parseSip(p.text!, this.intern);
-        if (!sip) continue;
-        this.messages.push(this.message(d, 'sip', sip.label, 'tcp', sip.info, undefined, tcp));
-      } else {
-        this.messages.push(this.message(d, 'sccp', sccpLabel(p.sccp!), 'tcp', undefined, p.sccp!, tcp));
-      }
-      kept = true;
+    const slots = a.slots!;
+    let dir = (a.forward ? slots.appA : slots.appB) as TcpDirection | null;
+    if (dir === null) {
+      dir = this.newDirection(d.srcPort, d.dstPort);
+      if (a.forward) slots.appA = dir;
+      else slots.appB = dir;
     }
-    if (kept) return;
+    this.frameTcp = undefined;
+    this.frameAnalysis = a.flags;
+    this.frameRef = a.refFrame;
+    this.framePdus = 0;
+    if (d.tcpFlags & SYN) dir.syn(d.tcpSeq);
+    if (d.payloadCapLen > 0) dir.segment(d.tcpSeq, d.payload(), d.frame, d.tsUs);
+    if (this.framePdus > 0) return;
     const tls = TLS_PORTS.has(d.srcPort) || TLS_PORTS.has(d.dstPort);
     if (tls && d.payloadLen > 0) {
-      this.messages.push(this.message(d, 'tls', this.intern(`${d.srcPort} → ${d.dstPort} TLS record (${d.payloadLen} bytes)`), 'tcp', undefined, undefined, tcp));
+      this.push(this.message(d, 'tls', 'tcp', undefined, undefined, this.tcpInfo()));
       return;
     }
-    if ((d.tcpFlags & (SYN | FIN | RST)) || a.flags) {
-      const label = `${d.srcPort} → ${d.dstPort} ${flagText(d.tcpFlags)} Seq=${d.tcpSeq}${d.tcpFlags & ACK ? ` Ack=${d.tcpAck}` : ''} Win=${d.tcpWin} Len=${d.payloadLen}`;
-      this.messages.push(this.message(d, 'tcp', label, 'tcp', undefined, undefined, tcp));
-    }
+    if ((d.tcpFlags & (SYN | FIN | RST)) || a.flags) this.push(this.message(d, 'tcp', 'tcp', undefined, undefined, this.tcpInfo()));
   }
 
   private udpFrame(d: DecodedFrame): void {
@@ -165,9 +200,9 @@ export class CaptureDecoder {
     const off = d.payloadOffset;
     const end = off + d.payloadCapLen;
     if (!looksLikeSip(bytes, off, end)) return;
-    const sip = parseSip(Buffer.from(bytes.buffer, bytes.byteOffset + off, end - off).toString('latin1'), this.intern);
+    const sip = parseSipBytes(bytes, off, end, this.intern);
     if (!sip) return;
-    this.messages.push(this.message(d, 'sip', sip.label, 'udp', sip.info, undefined, undefined));
+    this.push(this.message(d, 'sip', 'udp', sip, undefined, undefined));
   }
 
   /** Aggregated decode problems, one entry per kind with a count. Frames of protocols we do not read (LLDP, CDP,
