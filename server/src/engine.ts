@@ -119,8 +119,10 @@ export function analyzeTexts(inputs: readonly TextInput[], settings: Settings): 
     src.push(input.text.charCodeAt(0) === 0xfeff ? input.text.slice(1) : input.text);
     return src.end((m) => messages.push(m));
   });
+  // each source in its own order (the rules follow flows per source), then the timeline sorted for the consumers
+  const { findings, flows } = runRules(messages, settings);
   sortTimeline(messages);
-  return { sources, messages, findings: runRules(messages, settings) };
+  return { sources, messages, findings, flows };
 }
 
 export class UnreadableInputError extends Error {}
@@ -358,7 +360,7 @@ export async function analyzePaths(paths: readonly string[], settings: Settings,
   const keep = opts.keepMessages !== false;
   const messages: Message[] = [];
   const sources: SourceInfo[] = [];
-  const rules = new RuleRunner(settings);
+  const rules = new RuleRunner(settings, keep);
   const onMessage = opts.onMessage;
   const emit = (m: Message): void => {
     rules.push(m);
@@ -367,5 +369,6 @@ export async function analyzePaths(paths: readonly string[], settings: Settings,
   };
   for (let i = 0; i < entries.length; i++) sources.push(await readFileSource(entries[i]!, i, emit, named.has(entries[i]!.path)));
   if (keep) sortTimeline(messages);
-  return { sources, messages, findings: rules.finish() };
+  const findings = rules.finish();
+  return { sources, messages, findings, flows: rules.flows() };
 }

@@ -111,6 +111,8 @@ export interface SipInfo {
   readonly bodyLength?: number;
   /** REGISTER and its 2xx: the number of Contact bindings (Wireshark's "(n bindings)"). */
   readonly bindings?: number;
+  /** The To URI (for a REGISTER, the address of record being registered). */
+  readonly aor?: string;
 }
 
 export interface SccpInfo {
@@ -185,9 +187,59 @@ export interface Finding {
   readonly evidence: Readonly<Record<string, number | string | boolean | null>>;
 }
 
+/** One keepalive of a flow: a SIP REGISTER transaction or an SCCP KeepAlive, from its first transmission. */
+export interface KeepaliveRecord {
+  readonly loc: SourceLocation;
+  /** Epoch ms of the first transmission. */
+  readonly time: number;
+  /** Since the previous keepalive of the flow (ms), NaN for the first. */
+  readonly sinceMs: number;
+  /** From the first transmission to the answer (200 OK, KeepAliveAck ...), NaN when none came. */
+  readonly responseMs: number;
+  /** '200 OK', '401 Unauthorized', 'KeepAliveAck', '' when none. */
+  readonly response: string;
+  readonly responseLoc: SourceLocation | null;
+  /** Times the request was sent again (TCP retransmissions or SIP resends). */
+  readonly resends: number;
+  /** From the first transmission to the last resend (ms): how long it took to get through; 0 when not resent. */
+  readonly deliveryMs: number;
+  /** A SIP keepalive to a backup CUCM (Expires: 0, cisco-keep-alive). */
+  readonly backup: boolean;
+}
+
+/** A phone's registration followed over time: SIP REGISTERs to one registrar, or one SCCP connection. */
+export interface FlowSummary {
+  readonly id: number;
+  readonly protocol: 'sip' | 'sccp';
+  readonly source: number;
+  /** Device name (SEP...) when a message carried it, else ''. */
+  readonly device: string;
+  /** Phone and server endpoints as text ("10.1.1.5", or "10.1.1.5:51234" for an SCCP connection). */
+  readonly phone: string;
+  readonly server: string;
+  readonly transport: 'tcp' | 'udp' | null;
+  /** "SEP0024142DDF24 → 10.106.114.161" */
+  readonly title: string;
+  /** Negotiated Expires (SIP, s) or keepalive interval (SCCP, s); NaN when unknown. */
+  readonly expires: number;
+  /** The interval the next keepalive is expected after (ms), NaN when unknown. */
+  readonly expectedIntervalMs: number;
+  /** SCCP: primary (answers KeepAliveAck) or backup; SIP: '' */
+  readonly role: 'primary' | 'backup' | '';
+  readonly keepalives: readonly KeepaliveRecord[];
+  /** Counts over the whole flow (the record list may be cut on very large inputs). */
+  readonly count: number;
+  readonly late: number;
+  readonly expired: number;
+  readonly unanswered: number;
+  readonly resent: number;
+}
+
 /** Everything one analysis run produced. */
 export interface AnalysisResult {
   readonly sources: SourceInfo[];
   readonly messages: Message[];
   readonly findings: Finding[];
+  /** Registration / keepalive flows (without their records when the messages were not kept). */
+  readonly flows: FlowSummary[];
 }

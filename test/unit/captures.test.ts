@@ -95,3 +95,22 @@ test('streamed analysis (messages not kept, as the CLI analyze runs) finds exact
   await analyzePaths(files, DEFAULT_SETTINGS, { keepMessages: false, onMessage: () => void seen++ });
   assert.equal(seen, kept.messages.length);
 });
+
+test('keepalive rules on real captures: a clean one has no finding; a blackhole longer than Expires gives sip.register.expired at the deadline and the re-registration after it', async () => {
+  const clean = await analyzePaths([path.join(DIR, 'sip-tcp-clean.pcap')], DEFAULT_SETTINGS);
+  assert.deepEqual(clean.findings.map((f) => f.rule), []);
+  assert.ok(clean.flows.length >= 1 && clean.flows.every((f) => f.count >= 3 && f.expires === 20), JSON.stringify(clean.flows.map((f) => [f.title, f.count, f.expires])));
+  const meta = JSON.parse(fs.readFileSync(path.join(DIR, 'sip-tcp-blackhole.meta.json'), 'utf8'));
+  for (const side of ['phone', 'cucm']) {
+    const r = await analyzePaths([path.join(DIR, `sip-tcp-blackhole-${side}.pcap`)], DEFAULT_SETTINGS);
+    const exp = r.findings.filter((f) => f.rule === 'sip.register.expired');
+    assert.equal(exp.length, 1, side);
+    // the deadline: kamailio's last acceptance before the blackhole + the granted 20 s + CUCM's grace (10 s)
+    const deadline = meta.lastOkBeforeBlackholeMs + (meta.grantedExpires + DEFAULT_SETTINGS.sip.deadlineGrace) * 1000;
+    assert.ok(Math.abs(exp[0]!.time - deadline) < 50, `${side}: ${exp[0]!.time} vs ${deadline}`);
+    assert.ok(meta.blackholeSeconds > meta.grantedExpires);
+    // the next success is the first registration kamailio accepted after the blackhole
+    const after = meta.registrarAcceptedMs.find((t: number) => t > meta.blackholeEndMs);
+    assert.ok(Math.abs((exp[0]!.evidence.lateByMs as number) + deadline - after) < 50, `${side}: re-registration ${after}`);
+  }
+});

@@ -38,7 +38,7 @@ test('SIP: requests and responses read; label as Wireshark writes it', () => {
   assert.equal(r.label, 'Request: REGISTER sip:10.106.114.161  (1 binding)');
   assert.deepEqual(JSON.parse(JSON.stringify(r.info)), {
     method: 'REGISTER', requestUri: 'sip:10.106.114.161', callId: '0024142d-df24000a-44da4e09@10.106.114.185', cseq: 11435,
-    cseqMethod: 'REGISTER', expires: 3600, device: 'SEP0024142DDF24', userAgent: 'Cisco-CP7975G/9.3.1', bodyLength: 0, bindings: 1,
+    cseqMethod: 'REGISTER', expires: 3600, device: 'SEP0024142DDF24', userAgent: 'Cisco-CP7975G/9.3.1', bodyLength: 0, bindings: 1, aor: 'sip:5678@10.106.114.161',
   });
   const ok = parseSip(OK)!;
   assert.equal(ok.label, 'Status: 200 OK (REGISTER)  (1 binding)');

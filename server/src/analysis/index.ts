@@ -2,10 +2,12 @@
 // source's order) and gives its findings at the end, so that a capture of any size is analysed without keeping its
 // messages: a family keeps only the state it needs (alarms, per-connection state, per-flow state).
 
-import type { Finding, Message } from '../model';
+import type { Finding, FlowSummary, Message } from '../model';
 import type { Settings } from '../settings';
 import { alarmFindings } from './alarms';
 import { TcpRules } from './tcp';
+import { KeepaliveRules } from './keepalive';
+import { ArpRules } from './arp';
 
 export interface RuleFamily {
   push(m: Message): void;
@@ -27,8 +29,15 @@ class AlarmRules implements RuleFamily {
 /** Feeds every family; `finish` returns all findings (alarm families first, as before streaming). */
 export class RuleRunner {
   private readonly families: RuleFamily[];
-  constructor(settings: Settings) {
-    this.families = [new AlarmRules(settings), new TcpRules()];
+  private readonly keepalive: KeepaliveRules;
+  /** `records`: keep each flow's keepalive records (the editor's hints and hovers); the CLI's analyze does not. */
+  constructor(settings: Settings, records = true) {
+    this.keepalive = new KeepaliveRules(settings, records);
+    this.families = [new AlarmRules(settings), new TcpRules(), this.keepalive, new ArpRules()];
+  }
+  /** The flows followed (after `finish`). */
+  flows(): FlowSummary[] {
+    return this.keepalive.summaries();
   }
   push(m: Message): void {
     for (const f of this.families) f.push(m);
@@ -40,10 +49,11 @@ export class RuleRunner {
   }
 }
 
-export function runRules(timeline: readonly Message[], settings: Settings): Finding[] {
+export function runRules(timeline: readonly Message[], settings: Settings): { findings: Finding[]; flows: FlowSummary[] } {
   const runner = new RuleRunner(settings);
   for (const m of timeline) runner.push(m);
-  return runner.finish();
+  const findings = runner.finish();
+  return { findings, flows: runner.flows() };
 }
 
 /** Time order; messages without a time keep their place after the timed ones, in source order. */

@@ -127,7 +127,8 @@ const NAME_CONTACT = Buffer.from('contact');
 const NAME_CONTENT_LENGTH = Buffer.from('content-length');
 const NAME_EXPIRES = Buffer.from('expires');
 const NAME_USER_AGENT = Buffer.from('user-agent');
-const H_CALL_ID = 1, H_CSEQ = 2, H_CONTACT = 3, H_CONTENT_LENGTH = 4, H_EXPIRES = 5, H_USER_AGENT = 6;
+const NAME_TO = Buffer.from('to');
+const H_CALL_ID = 1, H_CSEQ = 2, H_CONTACT = 3, H_CONTENT_LENGTH = 4, H_EXPIRES = 5, H_USER_AGENT = 6, H_TO = 7;
 
 /** A method name out of the fixed list (no string made), else the interned bytes. */
 function methodName(buf: Uint8Array, off: number, end: number, intern: ByteInterner): string {
@@ -168,6 +169,8 @@ function headerKind(buf: Uint8Array, off: number, colon: number): number {
       return short ? H_CONTACT : 0;
     case 108: // compact l: Content-Length
       return short ? H_CONTENT_LENGTH : 0;
+    case 116: // To, compact t
+      return short ? H_TO : nameIs(buf, off, colon, NAME_TO) ? H_TO : 0;
     default:
       return 0;
   }
@@ -229,6 +232,7 @@ export function parseSipBytes(buf: Uint8Array, off: number, end: number, intern:
   let userAgent: string | undefined;
   let bodyLength: number | undefined;
   let contacts = 0;
+  let aor: string | undefined;
   let pos = eol;
   if (buf[pos] === 13) pos++;
   if (buf[pos] === 10) pos++;
@@ -255,7 +259,7 @@ export function parseSipBytes(buf: Uint8Array, off: number, end: number, intern:
     const c0 = buf[pos]! | 0x20;
     let kind = 0;
     let colon = -1;
-    if (c0 === 99 || c0 === 101 || c0 === 117 || c0 === 105 || c0 === 109 || c0 === 108) {
+    if (c0 === 99 || c0 === 101 || c0 === 117 || c0 === 105 || c0 === 109 || c0 === 108 || c0 === 116) {
       colon = pos + 1;
       while (colon < ve && buf[colon] !== 58) colon++;
       if (colon < ve) kind = headerKind(buf, pos, colon);
@@ -311,6 +315,22 @@ export function parseSipBytes(buf: Uint8Array, off: number, end: number, intern:
         case H_USER_AGENT:
           userAgent = folded ? intern.string(unfold(latin1(buf, vs, vend))) : intern.get(buf, vs, vend);
           break;
+        case H_TO: {
+          // the address of record: the URI inside <...>, else up to the first ';'
+          let a = vs, b = vend;
+          let lt = vs;
+          while (lt < vend && buf[lt] !== 60) lt++;
+          if (lt < vend) {
+            a = lt + 1;
+            b = a;
+            while (b < vend && buf[b] !== 62) b++;
+          } else {
+            b = a;
+            while (b < vend && buf[b] !== 59) b++;
+          }
+          if (b > a && !folded) aor = intern.get(buf, a, b);
+          break;
+        }
         case H_CONTENT_LENGTH: {
           const n = digits(buf, vs, vend);
           if (n >= 0) bodyLength = n;
@@ -324,7 +344,7 @@ export function parseSipBytes(buf: Uint8Array, off: number, end: number, intern:
   const bindings = registerish && (method === 'REGISTER' || (status! >= 200 && status! < 300)) ? contacts : undefined;
   return {
     method, requestUri, status, reasonPhrase, callId, cseq, cseqMethod,
-    expires: expires ?? contactExpires, contactExpires, device, ciscoKeepAlive: ciscoKeepAlive || undefined, userAgent, bodyLength, bindings,
+    expires: expires ?? contactExpires, contactExpires, device, ciscoKeepAlive: ciscoKeepAlive || undefined, userAgent, bodyLength, bindings, aor,
   };
 }
 

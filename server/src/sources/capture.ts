@@ -33,9 +33,16 @@ function flagText(f: number): string {
  * capture are judged by the rules and never displayed. */
 class CaptureMessage implements NetMessage {
   private text: string | undefined;
-  srcMac?: string;
-  dstMac?: string;
+  /** Ethernet addresses as numbers (-1 when the link has none): strings only when asked. */
+  srcMacN = -1;
+  dstMacN = -1;
   arp?: ArpInfo;
+  get srcMac(): string | undefined {
+    return this.srcMacN >= 0 ? macString(this.srcMacN) : undefined;
+  }
+  get dstMac(): string | undefined {
+    return this.dstMacN >= 0 ? macString(this.dstMacN) : undefined;
+  }
   constructor(
     readonly kind: NetMessage['kind'],
     readonly loc: SourceLocation,
@@ -151,9 +158,12 @@ export class CaptureDecoder {
   /** One fixed-shape message object (its label made on first use). */
   private message(d: DecodedFrame, kind: NetMessage['kind'], transport: 'tcp' | 'udp' | null,
     sip: SipInfo | undefined, sccp: SccpInfo | undefined, tcp: TcpInfo | undefined): NetMessage {
-    return new CaptureMessage(kind, { source: this.source, line: null, frame: d.frame }, d.tsUs / 1000, Number.isFinite(d.tsUs),
+    const m = new CaptureMessage(kind, { source: this.source, line: null, frame: d.frame }, d.tsUs / 1000, Number.isFinite(d.tsUs),
       this.net.addrString(d.srcAddr), this.net.addrString(d.dstAddr), d.srcPort < 0 ? NaN : d.srcPort, d.dstPort < 0 ? NaN : d.dstPort,
       transport, sip, sccp, tcp);
+    m.srcMacN = d.srcMac;
+    m.dstMacN = d.dstMac;
+    return m;
   }
 
   private arp(d: DecodedFrame): void {
@@ -162,8 +172,8 @@ export class CaptureDecoder {
     const label = d.arpOp === 1 ? `Who has ${tIp}? Tell ${sIp}` : d.arpOp === 2 ? `${sIp} is at ${sMac}` : `ARP opcode ${d.arpOp}`;
     const m = new CaptureMessage('arp', { source: this.source, line: null, frame: d.frame }, d.tsUs / 1000, Number.isFinite(d.tsUs),
       sMac || macString(d.srcMac), d.dstMac >= 0 ? macString(d.dstMac) : '', NaN, NaN, null, undefined, undefined, undefined, label);
-    m.srcMac = macString(d.srcMac) || undefined;
-    m.dstMac = d.dstMac >= 0 ? macString(d.dstMac) : undefined;
+    m.srcMacN = d.srcMac;
+    m.dstMacN = d.dstMac;
     m.arp = { op: d.arpOp, senderMac: sMac, senderIp: sIp, targetMac: macString(d.arpTargetMac), targetIp: tIp };
     this.push(m);
   }

@@ -1,0 +1,563 @@
+// Keepalive analysis: each phone's registration followed as a flow, and why it would drop.
+//
+// SIP: a flow is the REGISTERs one phone (IP) sends to one registrar (IP) in one source, with the registrar's
+// answers (matched by Call-ID and CSeq, else the open transaction). A transaction starts at the REGISTER's first
+// transmission; TCP retransmissions of its segment (a capture's [TCP Retransmission] frames, or an export's
+// "[TCP Retransmission] Request: REGISTER" rows) and SIP resends of the same Call-ID/CSeq (UDP, Timer E) count as
+// resends. The 2xx gives the negotiated Expires; the CUCM's deadline is the last success + Expires + the grace
+// setting (the seed: 115 s refresh, 15 s of waiting past it for a 120 s registration).
+// SCCP: a flow is one TCP connection from a phone to a CUCM: KeepAlive / KeepAliveAck, the interval from the
+// RegisterAck when seen, else 30 s to the primary (the CUCM that answers KeepAliveAck) or 60 s to a backup.
+// Across either kind: keepalives whose first transmission is lost every time after idle (port security aging
+// suspected), and retransmission delays growing keepalive after keepalive (projected to the deadline).
+//
+// Streaming: messages come one at a time in each source's order; per flow the state is a few numbers, the open
+// transaction, the trailing run of delayed keepalives and (when `records`) the keepalive records for the editor.
+
+import type { Finding, FlowSummary, KeepaliveRecord, Message, NetMessage, RelatedInfo, Severity, SourceLocation } from '../model';
+import { TcpFlag } from '../model';
+import type { Settings } from '../settings';
+import { formatClock, formatDuration } from '../sources/time';
+
+const RETRANS = TcpFlag.Retransmission | TcpFlag.FastRetransmission | TcpFlag.SpuriousRetransmission;
+const SYN = 2, RST = 4, FIN = 1;
+/** SIP Timer F / B: 64 × T1. A REGISTER still unanswered this long after its first transmission has failed. */
+const TRANSACTION_TIMEOUT_MS = 32_000;
+/** Keepalive records kept per flow for the editor (the counts cover everything). */
+const MAX_RECORDS = 20_000;
+
+interface Txn {
+  callId: string;
+  cseq: number;
+  firstTime: number;
+  firstLoc: SourceLocation;
+  dated: boolean;
+  /** TCP: the first byte's sequence number and the length of the segment that carried it (resend matching). */
+  seq: number;
+  len: number;
+  frame: number | null;
+  resends: number;
+  lastResendTime: number;
+  lastResendLoc: SourceLocation | null;
+  backup: boolean;
+  askedExpires: number;
+  final: boolean;
+  status: number;
+  response: string;
+  responseTime: number;
+  responseLoc: SourceLocation | null;
+  grantedExpires: number;
+}
+
+interface Delayed {
+  time: number;
+  loc: SourceLocation;
+  resendLoc: SourceLocation | null;
+  deliveryMs: number;
+}
+
+class Flow {
+  readonly id: number;
+  device = '';
+  open: Txn | null = null;
+  /** Recent transactions by Call-ID + CSeq, for answers that come after a newer REGISTER. */
+  readonly recent = new Map<string, Txn>();
+  lastOk: { time: number; loc: SourceLocation; granted: number } | null = null;
+  prevFirst = NaN;
+  readonly intervals: number[] = [];
+  /** Trailing run of keepalives that needed a resend. */
+  run: Delayed[] = [];
+  refreshes = 0;
+  firstLost = 0;
+  firstLostRun = 0;
+  firstLostRunMax = 0;
+  firstLostLocs: SourceLocation[] = [];
+  backupSeen = false;
+  readonly records: KeepaliveRecord[] = [];
+  count = 0;
+  late = 0;
+  expired = 0;
+  unanswered = 0;
+  resent = 0;
+  lastTime = NaN;
+  // SCCP
+  interval = NaN;
+  acks = 0;
+  lastAckTime = NaN;
+  lastAckLoc: SourceLocation | null = null;
+  readonly ackTimes: number[] = [];
+  ended = false;
+  failoverReported = false;
+  /** SCCP: a CUCM that never answers KeepAliveAck (and sent no RegisterAck) is a backup. */
+  role(): string {
+    return this.protocol === 'sccp' && this.acks === 0 && !Number.isFinite(this.interval) ? 'backup' : 'primary';
+  }
+  constructor(
+    id: number,
+    readonly protocol: 'sip' | 'sccp',
+    readonly source: number,
+    readonly phone: string,
+    readonly server: string,
+    readonly transport: 'tcp' | 'udp' | null,
+  ) {
+    this.id = id;
+  }
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
+}
+
+function secs(ms: number): string {
+  if (!Number.isFinite(ms)) return '?';
+  const s = ms / 1000;
+  // keepalive intervals read best in seconds (115 s, not 1 min 55 s)
+  if (Math.abs(ms) < 100) return `${Math.round(ms)} ms`;
+  return s < 10 ? `${s.toFixed(2).replace(/0$/, '')} s` : s < 600 ? `${s.toFixed(1)} s` : formatDuration(ms);
+}
+
+function clock(ms: number, dated: boolean): string {
+  return formatClock(ms, dated);
+}
+
+export class KeepaliveRules {
+  private readonly out: Finding[] = [];
+  private readonly flows = new Map<string, Flow>();
+  private readonly all: Flow[] = [];
+  private readonly sourceEnd = new Map<number, number>();
+  private nextId = 0;
+
+  constructor(private readonly settings: Settings, private readonly keepRecords: boolean) {}
+
+  private finding(rule: string, severity: Severity, loc: SourceLocation, time: number, dated: boolean, device: string, message: string,
+    related: RelatedInfo[] = [], evidence: Record<string, number | string | boolean | null> = {}): void {
+    this.out.push({ rule, severity, message, loc, time, dated, device: device || undefined, related, evidence: { frame: loc.frame, ...evidence } });
+  }
+
+  /** A SIP flow is one UA's registration: by its address of record (To), else Call-ID, when the messages carry one
+   * (several UAs may share an IP; a new connection may bring a new Call-ID), else by the phone's IP. `last` finds the flow that last sent from the
+   * phone to the server whatever its Call-ID (for TCP segments and answers without one). */
+  private flow(protocol: 'sip' | 'sccp', source: number, phone: string, server: string, transport: 'tcp' | 'udp' | null, create: boolean, id?: string): Flow | null {
+    const pair = `${protocol}|${source}|${phone}|${server}`;
+    const key = id ? `${pair}|${id}` : pair;
+    let f = this.flows.get(key);
+    if (!f && create) {
+      f = new Flow(this.nextId++, protocol, source, phone, server, transport);
+      this.flows.set(key, f);
+      this.all.push(f);
+    }
+    if (f && id) this.flows.set(`${pair}|last`, f);
+    return f ?? (id ? null : this.flows.get(`${pair}|last`) ?? null);
+  }
+
+  push(m: Message): void {
+    if (m.kind === 'alarm') return;
+    if (Number.isFinite(m.time)) {
+      const e = this.sourceEnd.get(m.loc.source);
+      if (e === undefined || m.time > e) this.sourceEnd.set(m.loc.source, m.time);
+    }
+    if (m.kind === 'sip') this.sip(m);
+    else if (m.kind === 'sccp') this.sccp(m);
+    else if (m.kind === 'tcp') this.tcp(m);
+  }
+
+  // ---- SIP -----------------------------------------------------------------------------------------------------------
+
+  private sip(m: NetMessage): void {
+    const s = m.sip;
+    if (!s) return;
+    if (s.method === 'REGISTER') {
+      const f = this.flow('sip', m.loc.source, m.src, m.dst, m.transport, true, s.aor ?? s.callId)!;
+      if (s.device) f.device = s.device;
+      f.lastTime = m.time;
+      const open = f.open;
+      const tcpResend = m.tcp !== undefined && (m.tcp.analysis & RETRANS) !== 0;
+      const sameTxn = open !== null && !open.final && s.callId !== undefined && open.callId === s.callId && open.cseq === s.cseq;
+      if (open !== null && !open.final && (tcpResend || sameTxn)) {
+        this.resend(f, open, m);
+        return;
+      }
+      if (open !== null && !open.final) this.unanswered(f, open, m);
+      const txn: Txn = {
+        callId: s.callId ?? '', cseq: s.cseq ?? NaN, firstTime: m.time, firstLoc: m.loc, dated: m.dated,
+        seq: m.tcp ? m.tcp.seq : NaN, len: m.tcp ? m.tcp.len : 0, frame: m.loc.frame, resends: 0, lastResendTime: NaN, lastResendLoc: null,
+        backup: s.expires === 0 && s.ciscoKeepAlive === true, askedExpires: s.expires ?? NaN, final: false, status: 0, response: '',
+        responseTime: NaN, responseLoc: null, grantedExpires: NaN,
+      };
+      f.open = txn;
+      if (txn.callId) {
+        f.recent.set(`${txn.callId}|${txn.cseq}`, txn);
+        if (f.recent.size > 8) f.recent.delete(f.recent.keys().next().value as string);
+      }
+      if (txn.backup && !f.backupSeen) {
+        f.backupSeen = true;
+        this.finding('sip.register.backup-keepalive', 'information', m.loc, m.time, m.dated, f.device,
+          `Keepalive REGISTER to ${m.dst} (Expires: 0 with cisco-keep-alive): ${m.dst} is a backup CUCM for this phone; this checks that it is alive and is not a registration.`);
+      }
+      return;
+    }
+    if (s.status === undefined) return;
+    if (s.cseqMethod !== undefined && s.cseqMethod !== 'REGISTER') return;
+    // an answer: the phone is its destination
+    const f = this.flow('sip', m.loc.source, m.dst, m.src, m.transport, false, s.aor ?? s.callId) ?? this.flow('sip', m.loc.source, m.dst, m.src, m.transport, false);
+    if (!f) return;
+    const txn = (s.callId !== undefined && s.cseq !== undefined ? f.recent.get(`${s.callId}|${s.cseq}`) : undefined) ?? f.open;
+    if (!txn || txn.final) return;
+    if (s.status < 200) return;
+    txn.final = true;
+    txn.status = s.status;
+    txn.response = `${s.status} ${s.reasonPhrase ?? ''}`.trim();
+    txn.responseTime = m.time;
+    txn.responseLoc = m.loc;
+    txn.grantedExpires = s.expires ?? NaN;
+    this.sipComplete(f, txn, m);
+  }
+
+  private resend(f: Flow, txn: Txn, m: NetMessage): void {
+    txn.resends++;
+    txn.lastResendTime = m.time;
+    txn.lastResendLoc = m.loc;
+    if (m.transport === 'udp' && m.kind === 'sip') {
+      const after = m.time - txn.firstTime;
+      this.finding('sip.retransmission', 'warning', m.loc, m.time, m.dated, f.device,
+        `REGISTER (CSeq ${txn.cseq}) sent again ${secs(after)} after the first transmission (resend ${txn.resends}): no answer had come, so the request or its answer was lost (Timer E doubles the wait: 0.5 s, 1 s, 2 s, 4 s).`,
+        [{ loc: txn.firstLoc, message: 'first transmission' }], { resend: txn.resends, afterMs: after });
+    }
+  }
+
+  private unanswered(f: Flow, txn: Txn, by: NetMessage | null): void {
+    txn.final = true;
+    f.unanswered++;
+    const resent = txn.resends ? `, sent ${txn.resends + 1} times over ${secs(txn.lastResendTime - txn.firstTime)}` : '';
+    const then = by ? `; the phone then sent a new REGISTER (${clock(by.time, by.dated)})` : '; the capture ends without an answer';
+    this.finding('sip.register.no-response', 'warning', txn.firstLoc, txn.firstTime, txn.dated, f.device,
+      `REGISTER to ${f.server}${Number.isFinite(txn.cseq) ? ` (CSeq ${txn.cseq})` : ''} never answered${resent}${then}.`,
+      [...(txn.lastResendLoc ? [{ loc: txn.lastResendLoc, message: 'last resend' }] : []), ...(by ? [{ loc: by.loc, message: 'next REGISTER' }] : [])],
+      { resends: txn.resends });
+    this.record(f, txn);
+    this.delivery(f, txn);
+  }
+
+  private sipComplete(f: Flow, txn: Txn, m: NetMessage): void {
+    const st = this.settings.sip;
+    const responseMs = txn.responseTime - txn.firstTime;
+    const resendNote = txn.resends ? ` (it was sent ${txn.resends + 1} times; the last copy ${secs(txn.responseTime - txn.lastResendTime)} before the answer)` : '';
+    if (txn.status >= 300) {
+      if (txn.status !== 401 && txn.status !== 407) {
+        this.finding('sip.register.rejected', 'error', m.loc, m.time, m.dated, f.device,
+          `REGISTER rejected by ${f.server}: ${txn.response}. The phone is not registered there.`, [{ loc: txn.firstLoc, message: 'the REGISTER' }], { status: txn.status });
+      }
+      this.record(f, txn);
+      return;
+    }
+    if (responseMs > st.slowResponse * 1000) {
+      this.finding('sip.register.slow-response', 'warning', m.loc, m.time, m.dated, f.device,
+        `REGISTER answered ${secs(responseMs)} after it was first sent (${txn.response})${resendNote}; more than ${st.slowResponse} s.`,
+        [{ loc: txn.firstLoc, message: 'the REGISTER' }], { responseMs, resends: txn.resends });
+    }
+    if (txn.backup) {
+      this.record(f, txn);
+      return;
+    }
+    const granted = Number.isFinite(txn.grantedExpires) ? txn.grantedExpires : txn.askedExpires;
+    const last = f.lastOk;
+    if (last && Number.isFinite(last.granted)) {
+      const deadline = last.time + (last.granted + st.deadlineGrace) * 1000;
+      // Cisco phones (and most UAs) time the refresh from the 200 OK they got
+      const interval = txn.firstTime - last.time;
+      if (txn.responseTime > deadline) {
+        f.expired++;
+        this.finding('sip.register.expired', 'error', txn.firstLoc, deadline, txn.dated, f.device,
+          `Registration expired: the 200 OK at ${clock(last.time, txn.dated)} granted ${last.granted} s, so ${f.server} would unregister the phone at ${clock(deadline, txn.dated)} (+ ${st.deadlineGrace} s grace); the next successful refresh came only at ${clock(txn.responseTime, txn.dated)}, ${secs(txn.responseTime - deadline)} too late${txn.resends ? ` (the REGISTER was sent ${txn.resends + 1} times)` : ''}.`,
+          [{ loc: last.loc, message: `last successful registration (${last.granted} s)` }, ...(txn.responseLoc ? [{ loc: txn.responseLoc, message: 'the late 200 OK' }] : [])],
+          { grantedS: last.granted, deadlineMs: deadline, lateByMs: txn.responseTime - deadline });
+      } else if (Number.isFinite(interval)) {
+        const expected = this.expectedInterval(f, last.granted);
+        if (interval > expected + st.lateTolerance * 1000) {
+          f.late++;
+          this.finding('sip.register.late', 'warning', txn.firstLoc, txn.firstTime, txn.dated, f.device,
+            `Refresh REGISTER ${secs(interval - expected)} late: sent ${secs(interval)} after the previous 200 OK, expected after ${secs(expected)}${f.intervals.length >= 2 ? ' (this phone\'s own cadence)' : ` (Expires ${last.granted} s − Timer Register Delta ${st.timerRegisterDelta} s)`}; ${secs(deadline - txn.responseTime)} before the deadline.`,
+            [{ loc: last.loc, message: 'previous successful registration' }], { intervalMs: interval, expectedMs: expected });
+        }
+      }
+    }
+    if (last) {
+      f.intervals.push(txn.firstTime - last.time);
+      if (f.intervals.length > 16) f.intervals.shift();
+    }
+    f.prevFirst = txn.firstTime;
+    this.record(f, txn);
+    f.lastOk = { time: txn.responseTime, loc: txn.responseLoc!, granted };
+    this.delivery(f, txn);
+  }
+
+  /** The phone's own steady cadence once it has one (3 intervals within 10 % of their median), else Expires − delta. */
+  private expectedInterval(f: Flow, granted: number): number {
+    const recent = f.intervals.slice(-6);
+    if (recent.length >= 3) {
+      const med = median(recent);
+      if (recent.filter((x) => Math.abs(x - med) <= med * 0.1).length >= Math.ceil(recent.length * 0.6)) return med;
+    }
+    return Math.max(1, granted - this.settings.sip.timerRegisterDelta) * 1000;
+  }
+
+  // ---- SCCP ----------------------------------------------------------------------------------------------------------
+
+  private endpoint(ip: string, port: number): string {
+    return Number.isNaN(port) ? ip : ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+  }
+
+  private sccp(m: NetMessage): void {
+    const c = m.sccp;
+    if (!c) return;
+    const fromPhone = c.name === 'KeepAlive' || c.name === 'Register' || c.name === 'Unregister';
+    const toPhone = c.name === 'KeepAliveAck' || c.name === 'RegisterAck' || c.name === 'Reset' || c.name === 'UnregisterAck';
+    if (!fromPhone && !toPhone) return;
+    const phone = fromPhone ? this.endpoint(m.src, m.srcPort) : this.endpoint(m.dst, m.dstPort);
+    const server = fromPhone ? this.endpoint(m.dst, m.dstPort) : this.endpoint(m.src, m.srcPort);
+    const f = this.flow('sccp', m.loc.source, phone, server, 'tcp', fromPhone);
+    if (!f) return;
+    f.lastTime = m.time;
+    if (c.device) f.device = c.device;
+    if (c.name === 'RegisterAck' && c.keepAliveInterval) f.interval = c.keepAliveInterval;
+    if (c.name === 'KeepAlive') {
+      const open = f.open;
+      if (open && !open.final && m.tcp && (m.tcp.analysis & RETRANS) !== 0) {
+        this.resend(f, open, m);
+        return;
+      }
+      if (open && !open.final) this.ackMissing(f, open, m);
+      const interval = this.sccpInterval(f) * 1000;
+      const gap = m.time - f.prevFirst;
+      if (Number.isFinite(gap) && gap > interval + Math.max(2000, interval * 0.1)) {
+        f.late++;
+        this.finding('sccp.keepalive.missed', 'warning', m.loc, m.time, m.dated, f.device,
+          `No KeepAlive from ${f.phone} to ${f.role()} CUCM ${f.server} for ${secs(gap)}; expected every ${secs(interval)}${Number.isFinite(f.interval) ? ' (RegisterAck)' : ''}.`,
+          [], { gapMs: gap, intervalMs: interval });
+      }
+      f.prevFirst = m.time;
+      f.open = {
+        callId: '', cseq: NaN, firstTime: m.time, firstLoc: m.loc, dated: m.dated, seq: m.tcp ? m.tcp.seq : NaN, len: m.tcp ? m.tcp.len : 0,
+        frame: m.loc.frame, resends: 0, lastResendTime: NaN, lastResendLoc: null, backup: false, askedExpires: NaN, final: false, status: 0,
+        response: '', responseTime: NaN, responseLoc: null, grantedExpires: NaN,
+      };
+      return;
+    }
+    if (c.name === 'KeepAliveAck') {
+      const txn = f.open;
+      this.failoverCheck(f, m.time, m.loc, m.dated);
+      f.acks++;
+      f.lastAckTime = m.time;
+      f.lastAckLoc = m.loc;
+      if (!txn || txn.final) return;
+      txn.final = true;
+      txn.response = 'KeepAliveAck';
+      txn.responseTime = m.time;
+      txn.responseLoc = m.loc;
+      f.ackTimes.push(m.time - txn.firstTime);
+      if (f.ackTimes.length > 5) f.ackTimes.shift();
+      this.record(f, txn);
+      this.delivery(f, txn);
+    }
+  }
+
+  private sccpInterval(f: Flow): number {
+    if (Number.isFinite(f.interval)) return f.interval;
+    return f.acks > 0 ? this.settings.sccp.keepAliveInterval : this.settings.sccp.backupKeepAliveInterval;
+  }
+
+  private ackMissing(f: Flow, txn: Txn, by: NetMessage | null): void {
+    txn.final = true;
+    if (f.acks === 0 && !Number.isFinite(f.interval)) {
+      // a backup CUCM answers keepalives with a TCP ACK only: no KeepAliveAck is expected
+      this.record(f, txn);
+      return;
+    }
+    f.unanswered++;
+    const resent = txn.resends ? ` although it was sent ${txn.resends + 1} times (last ${secs(txn.lastResendTime - txn.firstTime)} after the first)` : '';
+    const then = by ? (by.kind === 'sccp' ? '; the next KeepAlive followed' : `; then ${by.label}`) : '';
+    this.finding('sccp.keepalive.ack-missing', 'warning', txn.firstLoc, txn.firstTime, txn.dated, f.device,
+      `KeepAlive from ${f.phone} to ${f.server} got no KeepAliveAck${resent}${then}.`,
+      [...(txn.lastResendLoc ? [{ loc: txn.lastResendLoc, message: 'last resend' }] : []), ...(by ? [{ loc: by.loc, message: 'what came next' }] : [])],
+      { resends: txn.resends });
+    this.record(f, txn);
+    this.delivery(f, txn);
+  }
+
+  /** Delayed failover: no KeepAliveAck for `failoverIntervals` intervals. Checked when an ack comes, and at the end. */
+  private failoverCheck(f: Flow, now: number, loc: SourceLocation, dated: boolean): void {
+    if (!Number.isFinite(f.lastAckTime) || f.failoverReported) return;
+    const interval = this.sccpInterval(f) * 1000;
+    const n = this.settings.sccp.failoverIntervals;
+    const gap = now - f.lastAckTime;
+    if (gap < n * interval) return;
+    f.failoverReported = true;
+    const mean = f.ackTimes.length ? f.ackTimes.reduce((a, b) => a + b, 0) / f.ackTimes.length : NaN;
+    const normal = Number.isFinite(mean) ? ` Normal failover would have fired much sooner: it waits the mean KeepAliveAck time of recent keepalives (${secs(mean)} over the last ${f.ackTimes.length}).` : '';
+    this.finding('sccp.failover', 'error', loc, now, dated, f.device,
+      `No KeepAliveAck from ${f.server} for ${secs(gap)}: ${n} keepalive intervals of ${secs(interval)} passed, so a phone using delayed failover gives up on this CUCM and fails over.${normal}`,
+      f.lastAckLoc ? [{ loc: f.lastAckLoc, message: 'last KeepAliveAck' }] : [], { gapMs: gap, intervalMs: interval, meanAckMs: Number.isFinite(mean) ? mean : null });
+  }
+
+  // ---- TCP segments: resends of a REGISTER / KeepAlive, connection ends -------------------------------------------------
+
+  private tcp(m: NetMessage): void {
+    const t = m.tcp;
+    if (!t) return;
+    if (t.analysis & RETRANS && t.len > 0) {
+      const f = this.flow('sip', m.loc.source, m.src, m.dst, m.transport, false) ?? this.flow('sccp', m.loc.source, this.endpoint(m.src, m.srcPort), this.endpoint(m.dst, m.dstPort), 'tcp', false);
+      const txn = f?.open;
+      if (f && txn && !txn.final && (t.refFrame === txn.frame || (Number.isFinite(txn.seq) && ((t.seq - txn.seq) | 0) >= 0 && ((t.seq - txn.seq) | 0) < Math.max(1, txn.len)))) {
+        this.resend(f, txn, m);
+      }
+      return;
+    }
+    if (t.flags & (RST | FIN | SYN)) {
+      // the phone's SCCP connection ends (or a new one starts): an open KeepAlive will not be answered on it
+      const f = this.flow('sccp', m.loc.source, this.endpoint(m.src, m.srcPort), this.endpoint(m.dst, m.dstPort), 'tcp', false)
+        ?? this.flow('sccp', m.loc.source, this.endpoint(m.dst, m.dstPort), this.endpoint(m.src, m.srcPort), 'tcp', false);
+      if (f && f.open && !f.open.final && !(t.flags & SYN)) this.ackMissing(f, f.open, m);
+      if (f && !(t.flags & SYN)) f.ended = true;
+      // a new connection from the same phone IP to the same server port: the previous one is over
+      if (t.flags & SYN && !(t.flags & 16)) {
+        for (const g of this.all) {
+          if (g.protocol !== 'sccp' || g.source !== m.loc.source || g.ended || g.server !== this.endpoint(m.dst, m.dstPort)) continue;
+          if (!g.phone.startsWith(`${m.src}:`) || g.phone === this.endpoint(m.src, m.srcPort)) continue;
+          g.ended = true;
+          if (g.open && !g.open.final) this.ackMissing(g, g.open, m);
+        }
+      }
+    }
+  }
+
+  // ---- across kinds --------------------------------------------------------------------------------------------------
+
+  private record(f: Flow, txn: Txn): void {
+    f.count++;
+    if (txn.resends) f.resent++;
+    if (!this.keepRecords || f.records.length >= MAX_RECORDS) return;
+    const prev = f.records.length ? f.records[f.records.length - 1]! : null;
+    // SIP: since the previous 200 OK (the phone times its refresh from it); SCCP: since the previous KeepAlive
+    const since = f.protocol === 'sip' ? (f.lastOk && f.lastOk.time < txn.firstTime ? txn.firstTime - f.lastOk.time : NaN) : prev ? txn.firstTime - prev.time : NaN;
+    f.records.push({
+      loc: txn.firstLoc, time: txn.firstTime, sinceMs: since,
+      responseMs: txn.responseTime - txn.firstTime, response: txn.response, responseLoc: txn.responseLoc,
+      resends: txn.resends, deliveryMs: txn.resends ? txn.lastResendTime - txn.firstTime : 0, backup: txn.backup,
+    });
+  }
+
+  /** Backoff and first-packet-lost bookkeeping for a keepalive whose fate is known (refreshes only: not the first). */
+  private delivery(f: Flow, txn: Txn): void {
+    f.refreshes++;
+    if (f.refreshes === 1) return;
+    if (txn.resends > 0) {
+      f.firstLost++;
+      f.firstLostRun++;
+      f.firstLostRunMax = Math.max(f.firstLostRunMax, f.firstLostRun);
+      if (f.firstLostLocs.length < 8) f.firstLostLocs.push(txn.lastResendLoc ?? txn.firstLoc);
+      f.run.push({ time: txn.firstTime, loc: txn.firstLoc, resendLoc: txn.lastResendLoc, deliveryMs: txn.lastResendTime - txn.firstTime });
+      if (f.run.length > 64) f.run.shift();
+    } else {
+      this.backoff(f, txn.dated);
+      f.firstLostRun = 0;
+      f.run = [];
+    }
+  }
+
+  /** The allowed delay before the deadline: SIP Expires + grace − expected interval; SCCP (failover − 1) intervals. */
+  private allowedDelay(f: Flow): number {
+    if (f.protocol === 'sip') {
+      const granted = f.lastOk?.granted ?? NaN;
+      if (!Number.isFinite(granted)) return NaN;
+      return (granted + this.settings.sip.deadlineGrace) * 1000 - this.expectedInterval(f, granted);
+    }
+    return (this.settings.sccp.failoverIntervals - 1) * this.sccpInterval(f) * 1000;
+  }
+
+  private backoff(f: Flow, dated: boolean): void {
+    const run = f.run;
+    if (run.length < 3) return;
+    const d = run.map((r) => r.deliveryMs);
+    let grew = 0;
+    for (let i = 1; i < d.length; i++) if (d[i]! > d[i - 1]! * 1.1) grew++;
+    if (grew < Math.ceil((d.length - 1) * 0.75) || !(d[d.length - 1]! >= 2 * d[0]!) || d[0]! <= 0) return;
+    const factor = Math.pow(d[d.length - 1]! / d[0]!, 1 / (d.length - 1));
+    const allowed = this.allowedDelay(f);
+    const last = run[run.length - 1]!;
+    const interval = f.protocol === 'sip' ? this.expectedInterval(f, f.lastOk?.granted ?? NaN) : this.sccpInterval(f) * 1000;
+    const list = d.map((x) => secs(x)).join(', ');
+    let projection = '';
+    let projectedMs: number | null = null;
+    if (Number.isFinite(allowed) && allowed > 0) {
+      const over = d.findIndex((x) => x > allowed);
+      if (over >= 0) {
+        projection = ` The delay ${secs(d[over]!)} already passed the ${secs(allowed)} the CUCM waits (${clock(run[over]!.time, dated)}).`;
+      } else {
+        let k = 1;
+        let next = d[d.length - 1]! * factor;
+        const projected: string[] = [];
+        while (next <= allowed && k < 50) {
+          projected.push(secs(next));
+          k++;
+          next *= factor;
+        }
+        projected.push(secs(next));
+        projectedMs = last.time + k * interval + allowed;
+        projection = ` At this rate the next delays are ${projected.join(', ')}: the keepalive about ${clock(last.time + k * interval, dated)} would need more than the ${secs(allowed)} the CUCM waits, so the phone would be unregistered about ${clock(projectedMs, dated)}, ${formatDuration(projectedMs - run[0]!.time)} after the first delayed keepalive.`;
+      }
+    }
+    this.finding('keepalive.backoff', 'warning', last.loc, last.time, dated, f.device,
+      `Keepalives to ${f.server} get through only after retransmission, and the delay grows each time: ${list} (×${factor.toFixed(1)} per keepalive over ${d.length} keepalives).${projection}`,
+      run.slice(-12).map((r) => ({ loc: r.resendLoc ?? r.loc, message: `got through after ${secs(r.deliveryMs)}` })),
+      { keepalives: d.length, factor: +factor.toFixed(3), firstDelayMs: d[0]!, lastDelayMs: d[d.length - 1]!, allowedMs: Number.isFinite(allowed) ? allowed : null, projectedUnregistrationMs: projectedMs });
+  }
+
+  finish(): Finding[] {
+    for (const f of this.all) {
+      const end = this.sourceEnd.get(f.source) ?? NaN;
+      const open = f.open;
+      const dated = open?.dated ?? true;
+      if (f.protocol === 'sip') {
+        if (open && !open.final && end - open.firstTime >= TRANSACTION_TIMEOUT_MS) this.unanswered(f, open, null);
+        // the deadline passed with no successful refresh before the capture ended
+        if (f.lastOk && Number.isFinite(f.lastOk.granted)) {
+          const deadline = f.lastOk.time + (f.lastOk.granted + this.settings.sip.deadlineGrace) * 1000;
+          if (end > deadline) {
+            f.expired++;
+            const at = open && open.firstTime > f.lastOk.time ? open : null;
+            this.finding('sip.register.expired', 'error', at?.firstLoc ?? f.lastOk.loc, deadline, dated, f.device,
+              `Registration expired: the 200 OK at ${clock(f.lastOk.time, dated)} granted ${f.lastOk.granted} s, so ${f.server} would unregister the phone at ${clock(deadline, dated)} (+ ${this.settings.sip.deadlineGrace} s grace), and no successful refresh came before the source ends (${clock(end, dated)}).`,
+              [{ loc: f.lastOk.loc, message: 'last successful registration' }], { grantedS: f.lastOk.granted, deadlineMs: deadline });
+          }
+        }
+      } else {
+        if (open && !open.final && (open.resends > 0 || end - open.firstTime >= this.sccpInterval(f) * 1000)) this.ackMissing(f, open, null);
+        if (Number.isFinite(f.lastAckTime) && Number.isFinite(end)) this.failoverCheck(f, end, f.lastAckLoc!, dated);
+      }
+      this.backoff(f, dated);
+      if (f.refreshes - 1 >= 3 && f.firstLostRunMax >= 3 && f.firstLost / (f.refreshes - 1) >= 0.8) {
+        const n = f.refreshes - 1;
+        this.finding('keepalive.first-packet-lost', 'warning', f.firstLostLocs[0]!, NaN, dated, f.device,
+          `The first transmission of ${f.firstLost} of ${n} keepalives to ${f.server} was lost and only a retransmission got through, every time after the idle interval. Suspected: a switch or firewall ages the phone's MAC address or session out before the keepalive interval (port-security aging, idle timers), so the first packet after idle is dropped.`,
+          f.firstLostLocs.map((loc) => ({ loc, message: 'retransmission that got through' })), { lost: f.firstLost, keepalives: n });
+      }
+    }
+    return this.out;
+  }
+
+  summaries(): FlowSummary[] {
+    return this.all.map((f) => {
+      const expires = f.protocol === 'sip' ? f.lastOk?.granted ?? NaN : this.sccpInterval(f);
+      const expected = f.protocol === 'sip' ? (Number.isFinite(expires) ? this.expectedInterval(f, expires) : NaN) : this.sccpInterval(f) * 1000;
+      const serverIp = f.server;
+      return {
+        id: f.id, protocol: f.protocol, source: f.source, device: f.device, phone: f.phone, server: f.server, transport: f.transport,
+        title: `${f.device || f.phone} → ${serverIp}`, expires, expectedIntervalMs: expected,
+        role: f.protocol === 'sccp' ? (f.acks > 0 || Number.isFinite(f.interval) ? 'primary' : 'backup') : '',
+        keepalives: f.records, count: f.count, late: f.late, expired: f.expired, unanswered: f.unanswered, resent: f.resent,
+      };
+    });
+  }
+}
