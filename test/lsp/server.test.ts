@@ -11,8 +11,9 @@ import {
   DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, PublishDiagnosticsNotification, HoverRequest,
   InlayHintRequest, DocumentSymbolRequest, FoldingRangeRequest, ConfigurationRequest, ShutdownRequest, ExitNotification,
   DidChangeConfigurationNotification,
+  CodeLensRequest,
 } from 'vscode-languageserver-protocol/node';
-import type { ProtocolConnection, PublishDiagnosticsParams, Hover, MarkupContent, DocumentSymbol, InlayHint } from 'vscode-languageserver-protocol/node';
+import type { ProtocolConnection, PublishDiagnosticsParams, Hover, MarkupContent, DocumentSymbol, InlayHint, CodeLens } from 'vscode-languageserver-protocol/node';
 import { EXAMPLES, ROOT, SERVER, SEED_LINE } from '../helpers/paths';
 
 interface Session {
@@ -215,4 +216,30 @@ test('a binary capture is shown as a decoded view: diagnostics on its lines, hov
   assert.match(text, /Request: REGISTER/);
   assert.match(text, /Call-ID/);
   assert.match(text, /Frame \d+ · /);
+});
+
+test('keepalive flows in the editor: an inlay hint per REGISTER, the flow in the hover, a code lens per flow', async () => {
+  const s = await start();
+  const file = path.join(ROOT, 'test', 'fixtures', 'captures', 'sip-tcp-clean.pcap');
+  const viewUri = 'cucm-capture:' + pathToFileURL(file).pathname + '.txt';
+  const r = (await s.conn.sendRequest('cucmLens/captureView', { uri: pathToFileURL(file).href, view: viewUri })) as { text: string };
+  const lines = r.text.split('\n');
+  await s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: viewUri, languageId: 'capture-export', version: 1, text: r.text } });
+  await waitDiagnostics(s, viewUri);
+  const hints = (await s.conn.sendRequest(InlayHintRequest.type, { textDocument: { uri: viewUri }, range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } } })) as InlayHint[];
+  const ka = hints.filter((h) => /200 OK in \d+ ms/.test(h.label as string));
+  const registers = lines.filter((l) => /\tRequest: REGISTER /.test(l)).length;
+  assert.equal(ka.length, registers, JSON.stringify(hints.map((h) => h.label)));
+  for (const h of ka) assert.match(lines[h.position.line]!, /Request: REGISTER/);
+  // refreshes after the first say how long after the previous 200 OK they came (kamailio grants 20 s; SIPp refreshes at 15 s)
+  assert.ok(ka.some((h) => /^\+1[45]\.\d s · 200 OK in \d+ ms$/.test(h.label as string)), JSON.stringify(ka.map((h) => h.label)));
+  const regLine = lines.findIndex((l) => /\tRequest: REGISTER /.test(l));
+  const h = (await s.conn.sendRequest(HoverRequest.type, { textDocument: { uri: viewUri }, position: { line: regLine, character: 2 } })) as Hover;
+  const text = (h.contents as MarkupContent).value;
+  assert.match(text, /\*\*Flow .* → 10\.106\.114\.20\*\* \(SIP over TCP\)/);
+  assert.match(text, /negotiated Expires 20 s/);
+  assert.match(text, /answer p50 /);
+  const lenses = (await s.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: viewUri } })) as CodeLens[];
+  assert.ok(lenses.length >= 1);
+  for (const l of lenses) assert.match(l.command!.title, /→ 10\.106\.114\.20: \d+ refreshes/);
 });

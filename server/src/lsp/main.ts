@@ -11,7 +11,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_SETTINGS, normaliseSettings } from '../settings';
 import type { Settings } from '../settings';
-import { analyzeDocument, captureDocument, diagnostics, documentSymbols, foldingRanges, hover, inlayHints } from './service';
+import { analyzeDocument, captureDocument, codeLenses, diagnostics, documentSymbols, foldingRanges, hover, inlayHints } from './service';
 import { renderCaptureView } from './captureView';
 import type { CaptureView } from './captureView';
 import { analyzePaths } from '../engine';
@@ -37,6 +37,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       documentSymbolProvider: { label: 'CUCM Lens' },
       foldingRangeProvider: true,
       inlayHintProvider: { resolveProvider: false },
+      codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'cucm-lens', version: '0.1.0' },
   };
@@ -173,6 +174,10 @@ connection.onHover(async (p) => {
 connection.languages.inlayHint.on(async (p) => {
   const c = await current(p.textDocument.uri);
   return c ? inlayHints(c.a, c.doc, p.range) : [];
+});
+connection.onCodeLens(async (p) => {
+  const c = await current(p.textDocument.uri);
+  return c ? codeLenses(c.a) : [];
 });
 connection.onDocumentSymbol(async (p) => {
   const c = await current(p.textDocument.uri);

@@ -2,11 +2,11 @@
 // answers. main.ts only wires these to the connection (yaml-language-server's "thin handlers over a pure service").
 
 import type {
-  Diagnostic, DocumentSymbol, FoldingRange, Hover, InlayHint, Position, Range,
+  CodeLens, Diagnostic, DocumentSymbol, FoldingRange, Hover, InlayHint, Position, Range,
 } from 'vscode-languageserver';
 import { DiagnosticSeverity, DiagnosticTag, InlayHintKind, MarkupKind, SymbolKind } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { AlarmMessage, AnalysisResult, Finding, NetMessage, Problem, Severity, SourceFormat, SourceLocation } from '../model';
+import type { AlarmMessage, AnalysisResult, Finding, FlowSummary, KeepaliveRecord, NetMessage, Problem, Severity, SourceFormat, SourceLocation } from '../model';
 import type { CaptureView } from './captureView';
 import { md, netHover } from './netHover';
 import { analyzeTexts } from '../engine';
@@ -32,6 +32,8 @@ export interface DocAnalysis {
   readonly view?: CaptureView;
   /** Network messages by 0-based line, built on first use. */
   netByLine?: Map<number, NetMessage[]>;
+  /** Keepalives (first transmission or answer) by 0-based line, built on first use. */
+  keepaliveByLine?: Map<number, { flow: FlowSummary; index: number; answer: boolean }>;
 }
 
 /** The 1-based line a location is shown on in this document (captures: through the view), or null. */
@@ -304,7 +306,9 @@ export function hover(a: DocAnalysis, doc: TextDocument, pos: Position): Hover |
   const net = netAt(a, pos.line);
   if (net.length) {
     const findings = a.result.findings.filter((f) => f.loc.source === 0 && lineOf(a, f.loc) === pos.line + 1);
-    return { contents: { kind: MarkupKind.Markdown, value: netHover(net, findings) } };
+    const ka = keepalivesOf(a).get(pos.line);
+    const flow = ka ? `\n\n---\n\n${flowHover(ka.flow, ka.index)}` : '';
+    return { contents: { kind: MarkupKind.Markdown, value: netHover(net, findings) + flow } };
   }
   if (!isAlarmLine(a, pos.line)) return null;
   const p = alarmAt(doc, pos.line);
@@ -331,11 +335,103 @@ export function hover(a: DocAnalysis, doc: TextDocument, pos: Position): Hover |
   return value ? { contents: { kind: MarkupKind.Markdown, value }, range } : null;
 }
 
+// ---- keepalive flows: hover, inlay hints, code lenses -----------------------------------------------------------
+
+function keepalivesOf(a: DocAnalysis): Map<number, { flow: FlowSummary; index: number; answer: boolean }> {
+  if (!a.keepaliveByLine) {
+    const map = new Map<number, { flow: FlowSummary; index: number; answer: boolean }>();
+    for (const flow of a.result.flows) {
+      if (flow.source !== 0) continue;
+      flow.keepalives.forEach((k, index) => {
+        const l = lineOf(a, k.loc);
+        if (l !== null && !map.has(l - 1)) map.set(l - 1, { flow, index, answer: false });
+        const r = k.responseLoc ? lineOf(a, k.responseLoc) : null;
+        if (r !== null && !map.has(r - 1)) map.set(r - 1, { flow, index, answer: true });
+      });
+    }
+    a.keepaliveByLine = map;
+  }
+  return a.keepaliveByLine;
+}
+
+function secs(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
+}
+
+/** "+115.0 s · 200 OK in 9.0 s", "+30.0 s · KeepAliveAck in 1 ms", "· resent ×2, through after 0.4 s", "· no answer". */
+export function keepaliveHint(flow: FlowSummary, k: KeepaliveRecord): string {
+  const parts: string[] = [];
+  if (Number.isFinite(k.sinceMs)) parts.push(`+${secs(k.sinceMs)}`);
+  if (k.resends) parts.push(`resent ×${k.resends}, through after ${secs(k.deliveryMs)}`);
+  if (k.response) parts.push(`${k.response} in ${k.responseMs < 1000 ? `${Math.round(k.responseMs)} ms` : secs(k.responseMs)}`);
+  else parts.push(flow.protocol === 'sccp' && flow.role === 'backup' ? 'backup: TCP ACK only' : 'no answer');
+  if (k.backup) parts.push('backup keepalive');
+  return parts.join(' · ');
+}
+
+/** The flow a keepalive belongs to, as a hover section. */
+export function flowHover(flow: FlowSummary, index: number): string {
+  const ks = flow.keepalives;
+  const k = ks[index]!;
+  const intervals = ks.map((x) => x.sinceMs).filter(Number.isFinite).sort((x, y) => x - y);
+  const responses = ks.map((x) => x.responseMs).filter(Number.isFinite).sort((x, y) => x - y);
+  const kind = flow.protocol === 'sip' ? 'REGISTER' : 'KeepAlive';
+  const lines = [`**Flow ${md(flow.title)}** (${flow.protocol.toUpperCase()}${flow.transport ? ` over ${flow.transport.toUpperCase()}` : ''}${flow.role ? `, ${flow.role} CUCM` : ''})`];
+  lines.push(`${kind} ${index + 1} of ${flow.count}: ${md(keepaliveHint(flow, k))}`);
+  const facts: string[] = [];
+  if (flow.protocol === 'sip' && Number.isFinite(flow.expires)) facts.push(`negotiated Expires ${flow.expires} s`);
+  if (flow.protocol === 'sccp') facts.push(`keepalive interval ${flow.expires} s`);
+  if (Number.isFinite(flow.expectedIntervalMs)) facts.push(`expected every ${secs(flow.expectedIntervalMs)}${flow.protocol === 'sip' ? ' after each 200 OK' : ''}`);
+  if (intervals.length) facts.push(`intervals min ${secs(intervals[0]!)} / median ${secs(quantile(intervals, 0.5))} / max ${secs(intervals[intervals.length - 1]!)}`);
+  if (responses.length) facts.push(`answer p50 ${secs(quantile(responses, 0.5))}, p95 ${secs(quantile(responses, 0.95))}`);
+  const counts = [`${flow.resent} resent`, `${flow.late} late`, `${flow.expired} expired`, `${flow.unanswered} unanswered`].filter((x) => !x.startsWith('0 '));
+  if (counts.length) facts.push(counts.join(', '));
+  const last = ks[ks.length - 1]!;
+  const base = flow.protocol === 'sip' ? (Number.isFinite(last.responseMs) ? last.time + last.responseMs : NaN) : last.time;
+  if (Number.isFinite(base) && Number.isFinite(flow.expectedIntervalMs)) facts.push(`next due ${formatClock(base + flow.expectedIntervalMs, true)}`);
+  lines.push(facts.map((x) => `- ${x}`).join('\n'));
+  return lines.join('\n\n');
+}
+
+/** One lens over each flow's first keepalive in this document. */
+export function codeLenses(a: DocAnalysis): CodeLens[] {
+  const out: CodeLens[] = [];
+  for (const flow of a.result.flows) {
+    if (flow.source !== 0 || !flow.keepalives.length || out.length >= 2000) continue;
+    const l = lineOf(a, flow.keepalives[0]!.loc);
+    if (l === null) continue;
+    const noun = flow.protocol === 'sip' ? 'refresh' : 'keepalive';
+    const parts = [`${flow.count} ${noun}${flow.count === 1 ? '' : flow.protocol === 'sip' ? 'es' : 's'}`];
+    if (flow.resent) parts.push(`${flow.resent} resent`);
+    if (flow.late) parts.push(`${flow.late} late`);
+    if (flow.expired) parts.push(`${flow.expired} expired`);
+    if (flow.unanswered) parts.push(`${flow.unanswered} unanswered`);
+    out.push({
+      range: lineRange(l, 0, 0),
+      command: { title: `${flow.title}: ${parts.join(', ')}`, command: '' },
+      data: { flow: flow.id },
+    });
+  }
+  return out;
+}
+
 // ---- inlay hints -------------------------------------------------------------------------------------------------
 
 export function inlayHints(a: DocAnalysis, doc: TextDocument, range: Range): InlayHint[] {
   if (!a.settings.inlayHints) return [];
   const out: InlayHint[] = [];
+  for (const [line, ka] of keepalivesOf(a)) {
+    if (ka.answer || line < range.start.line || line > range.end.line || out.length >= 5000) continue;
+    const k = ka.flow.keepalives[ka.index]!;
+    out.push({
+      position: { line, character: Math.min(lineText(doc, line).length, 65536) }, label: keepaliveHint(ka.flow, k),
+      kind: InlayHintKind.Parameter, paddingLeft: true, tooltip: `${ka.flow.title}: keepalive ${ka.index + 1} of ${ka.flow.count}`,
+    });
+  }
   const arr = a.alarmLines;
   // first alarm line >= range.start.line
   let lo = 0, hi = arr.length;
