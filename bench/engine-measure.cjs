@@ -1,12 +1,13 @@
 // Ingest + analysis only (no report formatting), in a fresh process so its peak RSS is its own. Runs as the CLI's
 // `analyze` does: the rules see each message as it is read and the messages are not kept.
-// usage: node bench/engine-measure.cjs FILE   (needs `npm run compile`); prints one JSON line.
+// usage: node bench/engine-measure.cjs FILE [--no-rules]   (needs `npm run compile`); prints one JSON line.
+// --no-rules: reading and decoding alone (what the rules add is the difference).
 const path = require('node:path');
 const out = path.join(__dirname, '..', 'out', 'server', 'src');
 const { analyzePaths } = require(path.join(out, 'engine.js'));
 const { DEFAULT_SETTINGS } = require(path.join(out, 'settings.js'));
 const t0 = process.hrtime.bigint();
-analyzePaths([process.argv[2]], DEFAULT_SETTINGS, { keepMessages: false }).then((r) => {
+analyzePaths([process.argv[2]], DEFAULT_SETTINGS, { keepMessages: false, rules: !process.argv.includes('--no-rules') }).then((r) => {
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   // touch every finding's text once, as any consumer would, so lazy messages are part of the measure
   let chars = 0;

@@ -42,7 +42,7 @@ export function generateCapture(file, bytes, seed = 1, format = 'pcap') {
     const mac = [0x00, 0x24, 0x14, (i >> 8) & 0xff, i & 0xff, 0x24];
     const name = 'SEP' + mac.map((x) => x.toString(16).padStart(2, '0')).join('').toUpperCase();
     phones.push({
-      ip: [10, 106, 100 + (i >> 8), i & 0xff], mac, name, port: 49152 + i, seq: (i * 2654435761) >>> 0, cseq: 100 + i,
+      ip: [10, 106, 100 + (i >> 8), i & 0xff], mac, name, dn: 10000 + i, port: 49152 + i, seq: (i * 2654435761) >>> 0, cseq: 100 + i,
       cucmSeq: (i * 40503 + 7) >>> 0, next: rand() * 115e6,
     });
   }
@@ -68,18 +68,15 @@ export function generateCapture(file, bytes, seed = 1, format = 'pcap') {
   };
   let now = 0;
   while (written + outLen < bytes) {
-    // next phone due
+    // the phone due next; each refreshes 115 s (+ up to 0.1 s) after its 200 OK, as a Cisco phone does with
+    // Expires 120 and Timer Register Delta 5
     let p = phones[0];
-    for (let k = 0; k < 8; k++) {
-      const q = phones[Math.floor(rand() * phones.length)];
-      if (q.next < p.next) p = q;
-    }
+    for (const q of phones) if (q.next < p.next) p = q;
     now = Math.max(now + 50, p.next);
-    p.next = now + 115e6 + rand() * 2e6;
     const ts = t0 + now;
     const ipStr = p.ip.join('.');
-    const reg = Buffer.from(`REGISTER sip:10.106.114.161 SIP/2.0\r\nVia: SIP/2.0/TCP ${ipStr}:${p.port};branch=z9hG4bK${p.cseq.toString(16)}\r\nFrom: <sip:${p.cseq}@10.106.114.161>;tag=${p.name.toLowerCase()}\r\nTo: <sip:${p.cseq}@10.106.114.161>\r\nCall-ID: ${p.name.toLowerCase()}-reg@${ipStr}\r\nMax-Forwards: 70\r\nCSeq: ${p.cseq} REGISTER\r\nUser-Agent: Cisco-CP8961/9.4.2\r\nContact: <sip:${p.name}@${ipStr}:${p.port};transport=tcp>;+u.sip!devicename.ccm.cisco.com="${p.name}";+u.sip!model.ccm.cisco.com="540"\r\nSupported: replaces,join,sdp-anat,norefersub,resource-priority,extended-refer\r\nContent-Length: 0\r\nExpires: 3600\r\n\r\n`, 'latin1');
-    const ok = Buffer.from(`SIP/2.0 200 OK\r\nVia: SIP/2.0/TCP ${ipStr}:${p.port};branch=z9hG4bK${p.cseq.toString(16)}\r\nFrom: <sip:${p.cseq}@10.106.114.161>;tag=${p.name.toLowerCase()}\r\nTo: <sip:${p.cseq}@10.106.114.161>;tag=170829\r\nCall-ID: ${p.name.toLowerCase()}-reg@${ipStr}\r\nCSeq: ${p.cseq} REGISTER\r\nExpires: 120\r\nContact: <sip:${p.name}@${ipStr}:${p.port};transport=tcp>;expires=120\r\nContent-Length: 0\r\n\r\n`, 'latin1');
+    const reg = Buffer.from(`REGISTER sip:10.106.114.161 SIP/2.0\r\nVia: SIP/2.0/TCP ${ipStr}:${p.port};branch=z9hG4bK${p.cseq.toString(16)}\r\nFrom: <sip:${p.dn}@10.106.114.161>;tag=${p.name.toLowerCase()}\r\nTo: <sip:${p.dn}@10.106.114.161>\r\nCall-ID: ${p.name.toLowerCase()}-reg@${ipStr}\r\nMax-Forwards: 70\r\nCSeq: ${p.cseq} REGISTER\r\nUser-Agent: Cisco-CP8961/9.4.2\r\nContact: <sip:${p.name}@${ipStr}:${p.port};transport=tcp>;+u.sip!devicename.ccm.cisco.com="${p.name}";+u.sip!model.ccm.cisco.com="540"\r\nSupported: replaces,join,sdp-anat,norefersub,resource-priority,extended-refer\r\nContent-Length: 0\r\nExpires: 3600\r\n\r\n`, 'latin1');
+    const ok = Buffer.from(`SIP/2.0 200 OK\r\nVia: SIP/2.0/TCP ${ipStr}:${p.port};branch=z9hG4bK${p.cseq.toString(16)}\r\nFrom: <sip:${p.dn}@10.106.114.161>;tag=${p.name.toLowerCase()}\r\nTo: <sip:${p.dn}@10.106.114.161>;tag=170829\r\nCall-ID: ${p.name.toLowerCase()}-reg@${ipStr}\r\nCSeq: ${p.cseq} REGISTER\r\nExpires: 120\r\nContact: <sip:${p.name}@${ipStr}:${p.port};transport=tcp>;expires=120\r\nContent-Length: 0\r\n\r\n`, 'latin1');
     p.cseq++;
     const lost = rand() < 0.01;
     put(ts, frame(p.ip, CUCM, p.mac, CUCM_MAC, p.port, 5060, p.seq, p.cucmSeq, 0x18, reg));
@@ -96,6 +93,7 @@ export function generateCapture(file, bytes, seed = 1, format = 'pcap') {
     put(t + 900, frame(CUCM, p.ip, CUCM_MAC, p.mac, 5060, p.port, p.cucmSeq, p.seq, 0x18, ok));
     p.cucmSeq = (p.cucmSeq + ok.length) >>> 0;
     put(t + 1200, frame(p.ip, CUCM, p.mac, CUCM_MAC, p.port, 5060, p.seq, p.cucmSeq, 0x10, Buffer.alloc(0)));
+    p.next = t + 900 - t0 + 115e6 + rand() * 1e5;
     now = t + 1200 - t0; // keep capture time monotonic
   }
   const chunk = Buffer.concat(out);

@@ -80,7 +80,15 @@ function captureBench(format) {
   }
   const e = best(runs);
   const peak = Math.max(...runs.map((r) => r.maxRssKiB)) * 1024;
+  // reading and decoding alone, to report what the rules (TCP, keepalive, ARP) add
+  const bare = [];
+  for (let i = 0; i < 3; i++) {
+    const r = spawnSync(process.execPath, [join(root, 'bench', 'engine-measure.cjs'), file, '--no-rules'], { encoding: 'utf8' });
+    bare.push(JSON.parse(r.stdout.trim().split('\n').pop()));
+  }
+  const ingestMs = best(bare).ms;
   const capture = {
+    ingestOnlyMs: Math.round(ingestMs), rulesAddPercent: +((e.ms / ingestMs - 1) * 100).toFixed(1),
     fileMB: +(size / MB).toFixed(1), messages: e.messages, findings: e.findings, bestMs: Math.round(e.ms), runsMs: runs.map((r) => Math.round(r.ms)),
     MBps: +(size / MB / (e.ms / 1000)).toFixed(1), peakRssMB: +(peak / MB).toFixed(1),
     goal: '>= 200 MB/s, >= 10x tshark -Y tcp.analysis.retransmission, peak RSS < 300 MB',

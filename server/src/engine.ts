@@ -351,6 +351,8 @@ export interface PathOptions {
   readonly keepMessages?: boolean;
   /** Called with each message as it is read (each source in turn, in that source's order). */
   readonly onMessage?: (m: Message) => void;
+  /** Run the rules (default). Off, the result has no findings: the bench measures reading alone with it. */
+  readonly rules?: boolean;
 }
 
 /** Analyses files and folders from disk (the CLI). Throws UnreadableInputError for named paths that cannot be read. */
@@ -362,8 +364,9 @@ export async function analyzePaths(paths: readonly string[], settings: Settings,
   const sources: SourceInfo[] = [];
   const rules = new RuleRunner(settings, keep);
   const onMessage = opts.onMessage;
+  const withRules = opts.rules !== false;
   const emit = (m: Message): void => {
-    rules.push(m);
+    if (withRules) rules.push(m);
     if (keep) messages.push(m);
     if (onMessage) onMessage(m);
   };

@@ -18,6 +18,7 @@ import type { Finding, FlowSummary, KeepaliveRecord, Message, NetMessage, Relate
 import { TcpFlag } from '../model';
 import type { Settings } from '../settings';
 import { formatClock, formatDuration } from '../sources/time';
+import { FindingList } from './cap';
 
 const RETRANS = TcpFlag.Retransmission | TcpFlag.FastRetransmission | TcpFlag.SpuriousRetransmission;
 const SYN = 2, RST = 4, FIN = 1;
@@ -43,6 +44,8 @@ interface Txn {
   askedExpires: number;
   final: boolean;
   status: number;
+  /** SIP reason phrase of the final answer; `response` is made from it when needed. */
+  reason: string;
   response: string;
   responseTime: number;
   responseLoc: SourceLocation | null;
@@ -58,10 +61,16 @@ interface Delayed {
 
 class Flow {
   readonly id: number;
+  /** Its id (AoR / Call-ID) or '' when keyed by the phone. */
+  ownKey = '';
+  /** It is the last flow recorded for its phone and server (lastByPhone). */
+  isLast = false;
+  /** The expected interval from the phone's own cadence, NaN until it has a steady one (updated per interval). */
+  cadence = NaN;
   device = '';
   open: Txn | null = null;
-  /** Recent transactions by Call-ID + CSeq, for answers that come after a newer REGISTER. */
-  readonly recent = new Map<string, Txn>();
+  /** Recent transactions (newest last), for answers that come after a newer REGISTER. */
+  readonly recent: Txn[] = [];
   lastOk: { time: number; loc: SourceLocation; granted: number } | null = null;
   prevFirst = NaN;
   readonly intervals: number[] = [];
@@ -110,6 +119,15 @@ function median(xs: readonly number[]): number {
   return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
 }
 
+/** A steady cadence: at least 3 intervals, 60 % of them within 10 % of their median; else NaN. */
+function cadence(recent: readonly number[]): number {
+  if (recent.length < 3) return NaN;
+  const med = median(recent);
+  let near = 0;
+  for (const x of recent) if (Math.abs(x - med) <= med * 0.1) near++;
+  return near >= Math.ceil(recent.length * 0.6) ? med : NaN;
+}
+
 function secs(ms: number): string {
   if (!Number.isFinite(ms)) return '?';
   const s = ms / 1000;
@@ -123,9 +141,16 @@ function clock(ms: number, dated: boolean): string {
 }
 
 export class KeepaliveRules {
-  private readonly out: Finding[] = [];
-  private readonly flows = new Map<string, Flow>();
-  private readonly all: Flow[] = [];
+  private readonly out = new FindingList();
+  /** Flows by their id (AoR / Call-ID), by phone when they have none, and the last flow per phone (answers and
+   * segments without an id). Lists are short: one entry per server and source. */
+  private readonly flowsById = new Map<string, Flow[]>();
+  private readonly flowsByPhone = new Map<string, Flow[]>();
+  private readonly lastByPhone = new Map<string, Flow[]>();
+  private readonly all = new Map<number, Flow>();
+  private pushed = 0;
+  /** Flows closed early while streaming (their summaries are not kept). */
+  closedSummaries = 0;
   private readonly sourceEnd = new Map<number, number>();
   private nextId = 0;
 
@@ -140,16 +165,55 @@ export class KeepaliveRules {
    * (several UAs may share an IP; a new connection may bring a new Call-ID), else by the phone's IP. `last` finds the flow that last sent from the
    * phone to the server whatever its Call-ID (for TCP segments and answers without one). */
   private flow(protocol: 'sip' | 'sccp', source: number, phone: string, server: string, transport: 'tcp' | 'udp' | null, create: boolean, id?: string): Flow | null {
-    const pair = `${protocol}|${source}|${phone}|${server}`;
-    const key = id ? `${pair}|${id}` : pair;
-    let f = this.flows.get(key);
+    // two-level lookup by strings the decoders intern (their hashes are cached), no key strings built per message
+    const same = (x: Flow): boolean => x.phone === phone && x.server === server && x.source === source && x.protocol === protocol;
+    let f: Flow | null = null;
+    if (id) {
+      for (const x of this.flowsById.get(id) ?? []) if (same(x)) f = x;
+      if (!f) {
+        // an export may give the id on some rows only (those with a detail block): adopt the phone's id-less flow
+        const l = this.flowsByPhone.get(phone);
+        const i = l ? l.findIndex((x) => same(x) && x.ownKey === '') : -1;
+        if (l && i >= 0) {
+          f = l[i]!;
+          l.splice(i, 1);
+          if (l.length === 0) this.flowsByPhone.delete(phone);
+          f.ownKey = id;
+          this.index(this.flowsById, id, f);
+        }
+      }
+    } else {
+      // no id: the flow that last sent from this phone to this server, else the phone's id-less flow
+      for (const x of this.lastByPhone.get(phone) ?? []) if (same(x)) f = x;
+      if (!f) for (const x of this.flowsByPhone.get(phone) ?? []) if (same(x)) f = x;
+    }
     if (!f && create) {
       f = new Flow(this.nextId++, protocol, source, phone, server, transport);
-      this.flows.set(key, f);
-      this.all.push(f);
+      f.ownKey = id ?? '';
+      this.index(id ? this.flowsById : this.flowsByPhone, id || phone, f);
+      this.all.set(f.id, f);
     }
-    if (f && id) this.flows.set(`${pair}|last`, f);
-    return f ?? (id ? null : this.flows.get(`${pair}|last`) ?? null);
+    if (f) this.setLast(f);
+    return f;
+  }
+
+  private index(m: Map<string, Flow[]>, key: string, f: Flow): void {
+    const l = m.get(key);
+    if (l) l.push(f);
+    else m.set(key, [f]);
+  }
+
+  private setLast(f: Flow): void {
+    if (f.isLast) return;
+    f.isLast = true;
+    let l = this.lastByPhone.get(f.phone);
+    if (!l) this.lastByPhone.set(f.phone, (l = []));
+    const i = l.findIndex((x) => x.server === f.server && x.source === f.source && x.protocol === f.protocol);
+    if (i < 0) l.push(f);
+    else {
+      l[i]!.isLast = false;
+      l[i] = f;
+    }
   }
 
   push(m: Message): void {
@@ -157,6 +221,7 @@ export class KeepaliveRules {
     if (Number.isFinite(m.time)) {
       const e = this.sourceEnd.get(m.loc.source);
       if (e === undefined || m.time > e) this.sourceEnd.set(m.loc.source, m.time);
+      if (!this.keepRecords && (++this.pushed & 4095) === 0) this.sweep(m.time, m.loc.source);
     }
     if (m.kind === 'sip') this.sip(m);
     else if (m.kind === 'sccp') this.sccp(m);
@@ -183,13 +248,13 @@ export class KeepaliveRules {
       const txn: Txn = {
         callId: s.callId ?? '', cseq: s.cseq ?? NaN, firstTime: m.time, firstLoc: m.loc, dated: m.dated,
         seq: m.tcp ? m.tcp.seq : NaN, len: m.tcp ? m.tcp.len : 0, frame: m.loc.frame, resends: 0, lastResendTime: NaN, lastResendLoc: null,
-        backup: s.expires === 0 && s.ciscoKeepAlive === true, askedExpires: s.expires ?? NaN, final: false, status: 0, response: '',
+        backup: s.expires === 0 && s.ciscoKeepAlive === true, askedExpires: s.expires ?? NaN, final: false, status: 0, reason: '', response: '',
         responseTime: NaN, responseLoc: null, grantedExpires: NaN,
       };
       f.open = txn;
       if (txn.callId) {
-        f.recent.set(`${txn.callId}|${txn.cseq}`, txn);
-        if (f.recent.size > 8) f.recent.delete(f.recent.keys().next().value as string);
+        f.recent.push(txn);
+        if (f.recent.length > 8) f.recent.shift();
       }
       if (txn.backup && !f.backupSeen) {
         f.backupSeen = true;
@@ -203,12 +268,21 @@ export class KeepaliveRules {
     // an answer: the phone is its destination
     const f = this.flow('sip', m.loc.source, m.dst, m.src, m.transport, false, s.aor ?? s.callId) ?? this.flow('sip', m.loc.source, m.dst, m.src, m.transport, false);
     if (!f) return;
-    const txn = (s.callId !== undefined && s.cseq !== undefined ? f.recent.get(`${s.callId}|${s.cseq}`) : undefined) ?? f.open;
+    let txn = f.open;
+    if (s.callId !== undefined && s.cseq !== undefined) {
+      for (let i = f.recent.length - 1; i >= 0; i--) {
+        const x = f.recent[i]!;
+        if (x.cseq === s.cseq && x.callId === s.callId) {
+          txn = x;
+          break;
+        }
+      }
+    }
     if (!txn || txn.final) return;
     if (s.status < 200) return;
     txn.final = true;
     txn.status = s.status;
-    txn.response = `${s.status} ${s.reasonPhrase ?? ''}`.trim();
+    txn.reason = s.reasonPhrase ?? '';
     txn.responseTime = m.time;
     txn.responseLoc = m.loc;
     txn.grantedExpires = s.expires ?? NaN;
@@ -242,8 +316,8 @@ export class KeepaliveRules {
 
   private sipComplete(f: Flow, txn: Txn, m: NetMessage): void {
     const st = this.settings.sip;
+    if (txn.status >= 300 || txn.responseTime - txn.firstTime > st.slowResponse * 1000 || this.keepRecords) txn.response = `${txn.status} ${txn.reason}`.trim();
     const responseMs = txn.responseTime - txn.firstTime;
-    const resendNote = txn.resends ? ` (it was sent ${txn.resends + 1} times; the last copy ${secs(txn.responseTime - txn.lastResendTime)} before the answer)` : '';
     if (txn.status >= 300) {
       if (txn.status !== 401 && txn.status !== 407) {
         this.finding('sip.register.rejected', 'error', m.loc, m.time, m.dated, f.device,
@@ -254,7 +328,7 @@ export class KeepaliveRules {
     }
     if (responseMs > st.slowResponse * 1000) {
       this.finding('sip.register.slow-response', 'warning', m.loc, m.time, m.dated, f.device,
-        `REGISTER answered ${secs(responseMs)} after it was first sent (${txn.response})${resendNote}; more than ${st.slowResponse} s.`,
+        `REGISTER answered ${secs(responseMs)} after it was first sent (${txn.response})${txn.resends ? ` (it was sent ${txn.resends + 1} times; the last copy ${secs(txn.responseTime - txn.lastResendTime)} before the answer)` : ''}; more than ${st.slowResponse} s.`,
         [{ loc: txn.firstLoc, message: 'the REGISTER' }], { responseMs, resends: txn.resends });
     }
     if (txn.backup) {
@@ -278,14 +352,15 @@ export class KeepaliveRules {
         if (interval > expected + st.lateTolerance * 1000) {
           f.late++;
           this.finding('sip.register.late', 'warning', txn.firstLoc, txn.firstTime, txn.dated, f.device,
-            `Refresh REGISTER ${secs(interval - expected)} late: sent ${secs(interval)} after the previous 200 OK, expected after ${secs(expected)}${f.intervals.length >= 2 ? ' (this phone\'s own cadence)' : ` (Expires ${last.granted} s − Timer Register Delta ${st.timerRegisterDelta} s)`}; ${secs(deadline - txn.responseTime)} before the deadline.`,
+            `Refresh REGISTER ${secs(interval - expected)} late: sent ${secs(interval)} after the previous 200 OK, expected after ${secs(expected)}${Number.isFinite(f.cadence) ? ' (this phone\'s own cadence)' : ` (Expires ${last.granted} s − Timer Register Delta ${st.timerRegisterDelta} s)`}; ${secs(deadline - txn.responseTime)} before the deadline.`,
             [{ loc: last.loc, message: 'previous successful registration' }], { intervalMs: interval, expectedMs: expected });
         }
       }
     }
     if (last) {
       f.intervals.push(txn.firstTime - last.time);
-      if (f.intervals.length > 16) f.intervals.shift();
+      if (f.intervals.length > 6) f.intervals.shift();
+      f.cadence = cadence(f.intervals);
     }
     f.prevFirst = txn.firstTime;
     this.record(f, txn);
@@ -295,11 +370,7 @@ export class KeepaliveRules {
 
   /** The phone's own steady cadence once it has one (3 intervals within 10 % of their median), else Expires − delta. */
   private expectedInterval(f: Flow, granted: number): number {
-    const recent = f.intervals.slice(-6);
-    if (recent.length >= 3) {
-      const med = median(recent);
-      if (recent.filter((x) => Math.abs(x - med) <= med * 0.1).length >= Math.ceil(recent.length * 0.6)) return med;
-    }
+    if (Number.isFinite(f.cadence)) return f.cadence;
     return Math.max(1, granted - this.settings.sip.timerRegisterDelta) * 1000;
   }
 
@@ -341,7 +412,7 @@ export class KeepaliveRules {
       f.open = {
         callId: '', cseq: NaN, firstTime: m.time, firstLoc: m.loc, dated: m.dated, seq: m.tcp ? m.tcp.seq : NaN, len: m.tcp ? m.tcp.len : 0,
         frame: m.loc.frame, resends: 0, lastResendTime: NaN, lastResendLoc: null, backup: false, askedExpires: NaN, final: false, status: 0,
-        response: '', responseTime: NaN, responseLoc: null, grantedExpires: NaN,
+        reason: '', response: '', responseTime: NaN, responseLoc: null, grantedExpires: NaN,
       };
       return;
     }
@@ -422,7 +493,7 @@ export class KeepaliveRules {
       if (f && !(t.flags & SYN)) f.ended = true;
       // a new connection from the same phone IP to the same server port: the previous one is over
       if (t.flags & SYN && !(t.flags & 16)) {
-        for (const g of this.all) {
+        for (const g of this.all.values()) {
           if (g.protocol !== 'sccp' || g.source !== m.loc.source || g.ended || g.server !== this.endpoint(m.dst, m.dstPort)) continue;
           if (!g.phone.startsWith(`${m.src}:`) || g.phone === this.endpoint(m.src, m.srcPort)) continue;
           g.ended = true;
@@ -514,9 +585,9 @@ export class KeepaliveRules {
       { keepalives: d.length, factor: +factor.toFixed(3), firstDelayMs: d[0]!, lastDelayMs: d[d.length - 1]!, allowedMs: Number.isFinite(allowed) ? allowed : null, projectedUnregistrationMs: projectedMs });
   }
 
-  finish(): Finding[] {
-    for (const f of this.all) {
-      const end = this.sourceEnd.get(f.source) ?? NaN;
+  /** What is left to say about a flow once its source ended (or, streaming, once it went quiet for good). */
+  private close(f: Flow, end: number, quiet: boolean): void {
+    {
       const open = f.open;
       const dated = open?.dated ?? true;
       if (f.protocol === 'sip') {
@@ -528,13 +599,15 @@ export class KeepaliveRules {
             f.expired++;
             const at = open && open.firstTime > f.lastOk.time ? open : null;
             this.finding('sip.register.expired', 'error', at?.firstLoc ?? f.lastOk.loc, deadline, dated, f.device,
-              `Registration expired: the 200 OK at ${clock(f.lastOk.time, dated)} granted ${f.lastOk.granted} s, so ${f.server} would unregister the phone at ${clock(deadline, dated)} (+ ${this.settings.sip.deadlineGrace} s grace), and no successful refresh came before the source ends (${clock(end, dated)}).`,
+              `Registration expired: the 200 OK at ${clock(f.lastOk.time, dated)} granted ${f.lastOk.granted} s, so ${f.server} would unregister the phone at ${clock(deadline, dated)} (+ ${this.settings.sip.deadlineGrace} s grace), and no successful refresh came ${quiet ? `(the phone sent nothing more to it up to ${clock(end, dated)})` : `before the source ends (${clock(end, dated)})`}.`,
               [{ loc: f.lastOk.loc, message: 'last successful registration' }], { grantedS: f.lastOk.granted, deadlineMs: deadline });
           }
         }
       } else {
         if (open && !open.final && (open.resends > 0 || end - open.firstTime >= this.sccpInterval(f) * 1000)) this.ackMissing(f, open, null);
-        if (Number.isFinite(f.lastAckTime) && Number.isFinite(end)) this.failoverCheck(f, end, f.lastAckLoc!, dated);
+        // judged on the flow's own messages: keepalives that went on unanswered (not the source's end, which may be
+        // another table or hours later)
+        if (Number.isFinite(f.lastAckTime) && Number.isFinite(f.lastTime)) this.failoverCheck(f, f.lastTime, f.open?.lastResendLoc ?? f.open?.firstLoc ?? f.lastAckLoc!, dated);
       }
       this.backoff(f, dated);
       if (f.refreshes - 1 >= 3 && f.firstLostRunMax >= 3 && f.firstLost / (f.refreshes - 1) >= 0.8) {
@@ -544,11 +617,48 @@ export class KeepaliveRules {
           f.firstLostLocs.map((loc) => ({ loc, message: 'retransmission that got through' })), { lost: f.firstLost, keepalives: n });
       }
     }
-    return this.out;
+  }
+
+  finish(): Finding[] {
+    for (const f of this.all.values()) this.close(f, this.sourceEnd.get(f.source) ?? NaN, false);
+    return this.out.finish();
+  }
+
+  /** Streaming (no records kept): flows quiet for longer than anything they could still be judged on are closed and
+   * forgotten, so that memory follows the flows alive at one time, not all flows ever seen. */
+  private sweep(now: number, source: number): void {
+    for (const f of this.all.values()) {
+      if (f.source !== source) {
+        // an earlier source is over: its flows are judged at its end
+        this.close(f, this.sourceEnd.get(f.source) ?? NaN, false);
+        this.forget(f);
+        continue;
+      }
+      const horizon = f.protocol === 'sip'
+        ? ((f.lastOk?.granted ?? 3600) + this.settings.sip.deadlineGrace) * 1000 + TRANSACTION_TIMEOUT_MS
+        : (this.settings.sccp.failoverIntervals + 1) * this.sccpInterval(f) * 1000;
+      if (!(now - f.lastTime > horizon)) continue;
+      this.close(f, now, true);
+      this.forget(f);
+    }
+  }
+
+  private forget(f: Flow): void {
+    this.all.delete(f.id);
+    this.closedSummaries++;
+    const drop = (m: Map<string, Flow[]>, key: string): void => {
+      const l = m.get(key);
+      if (!l) return;
+      const i = l.indexOf(f);
+      if (i >= 0) l.splice(i, 1);
+      if (l.length === 0) m.delete(key);
+    };
+    drop(f.ownKey ? this.flowsById : this.flowsByPhone, f.ownKey || f.phone);
+    drop(this.lastByPhone, f.phone);
   }
 
   summaries(): FlowSummary[] {
-    return this.all.map((f) => {
+    return [...this.all.values()].map((f) => {
       const expires = f.protocol === 'sip' ? f.lastOk?.granted ?? NaN : this.sccpInterval(f);
       const expected = f.protocol === 'sip' ? (Number.isFinite(expires) ? this.expectedInterval(f, expires) : NaN) : this.sccpInterval(f) * 1000;
       const serverIp = f.server;

@@ -4,6 +4,7 @@
 import type { Finding, Message, NetMessage, RelatedInfo, Severity } from '../model';
 import { TcpFlag } from '../model';
 import { formatDuration } from '../sources/time';
+import { FindingList } from './cap';
 
 const RST = 4;
 const SYN = 2;
@@ -20,7 +21,8 @@ function flow(m: NetMessage): string {
 
 function segmentText(m: NetMessage): string {
   const t = m.tcp!;
-  return `Seq=${t.seq} Len=${t.len}`;
+  // an export may not give the length
+  return Number.isFinite(t.len) ? `Seq=${t.seq} Len=${t.len}` : `Seq=${t.seq}`;
 }
 
 /** What the retransmitted data was, when the segment carried SIP or SCCP. */
@@ -48,7 +50,7 @@ const FRAME_MEMORY = 65_536;
 /** The tcp.* rules, fed one message at a time in each source's order (memory: per server connection state and the
  * locations of the most recent frames, whatever the capture's size). */
 export class TcpRules {
-  private readonly out: Finding[] = [];
+  private readonly out = new FindingList();
   // source + client IP + server endpoint -> state, to recognise reconnects
   private readonly byServer = new Map<string, ConnState>();
   private readonly frameLoc = new Map<number, Map<number, NetMessage['loc']>>();
@@ -126,7 +128,7 @@ export class TcpRules {
   }
 
   finish(): Finding[] {
-    return this.out;
+    return this.out.finish();
   }
 }
 

@@ -1352,7 +1352,9 @@ export class ExportReader {
     let found = false;
     let extra = 0;
     let k = info.indexOf('Request: ', body);
-    const st = info.indexOf('Status: ', body);
+    let st = info.indexOf('Status: ', body);
+    // hand-copied tables (the seed's own) sometimes write "status: 200 OK"
+    if (st < 0 && k < 0) st = statusLower(info, body);
     if (k < 0 || (st >= 0 && st < k)) k = st;
     if (k >= 0) {
       found = true;
@@ -2300,6 +2302,13 @@ function tcpAnalysisLine(p: Packet, text: string, i: number): void {
 
 function sipOf(p: Packet): SipScratch {
   return p.sip ?? (p.sip = newSip());
+}
+
+/** "status: NNN " in lower case (a hand-copied Info column), where a SIP status line would be. */
+function statusLower(info: string, from: number): number {
+  const k = info.indexOf('status: ', from);
+  if (k < 0 || !/^status: [1-6]\d\d /.test(info.slice(k, k + 13))) return -1;
+  return k;
 }
 
 /** Info "Request: REGISTER sip:10.1.1.1 (0 bindings)" / "Status: 200 OK (REGISTER)  (1 binding)". */
