@@ -2,7 +2,7 @@
 // loss, proxy ARP. Times are epoch ms; the phone is 10.0.0.5, the CUCMs 10.0.0.1 / 10.0.0.2.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runRules } from '../../server/src/analysis';
+import { RuleRunner, runRules } from '../../server/src/analysis';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
 import type { Finding, NetMessage, SipInfo, SccpInfo, TcpInfo } from '../../server/src/model';
 import { TcpFlag } from '../../server/src/model';
@@ -212,4 +212,30 @@ test('arp.duplicate-reply: two MACs for one IP; the VMware one is the CUCM; fram
   assert.match(d[0]!.message, /2 MACs answered ARP for 10\.10\.10\.202.*VMware MAC.*proxy ARP suspected.*first answer came from f4:0f:1b:1e:26:a9/);
   // one MAC answering twice is not a duplicate
   assert.equal(rules(runRules([arp(0, 'aa:bb:cc:dd:ee:ff'), arp(10, 'aa:bb:cc:dd:ee:ff')], DEFAULT_SETTINGS).findings, 'arp.duplicate-reply').length, 0);
+});
+
+test('streaming (no records kept): quiet flows are closed early and judged the same; memory follows the live flows', () => {
+  // 30 phones refreshing every 115 s after their 200 OK, for ~5 h; phone 7 goes silent after 10 refreshes
+  const ms: NetMessage[] = [];
+  for (let k = 0; k < 150; k++) {
+    for (let p = 0; p < 30; p++) {
+      if (p === 7 && k >= 10) continue;
+      const t = k * 115_020 + p * 1000;
+      const ip = `10.0.1.${p + 1}`;
+      const sipMsg = (time: number, src: string, dst: string, sip: SipInfo): NetMessage => ({ ...msg('sip', time, src, dst, { sip }), transport: 'tcp' });
+      ms.push(sipMsg(t, ip, CUCM, { method: 'REGISTER', callId: `c${p}`, cseq: k + 1, cseqMethod: 'REGISTER', expires: 3600, aor: `sip:${1000 + p}@x` }));
+      ms.push(sipMsg(t + 20, CUCM, ip, { status: 200, reasonPhrase: 'OK', callId: `c${p}`, cseq: k + 1, cseqMethod: 'REGISTER', expires: 120, aor: `sip:${1000 + p}@x` }));
+    }
+  }
+  ms.sort((a, b) => a.time - b.time);
+  const kept = runRules(ms, DEFAULT_SETTINGS);
+  const streamed = new RuleRunner(DEFAULT_SETTINGS, false);
+  for (const m of ms) streamed.push(m);
+  const sf = streamed.finish();
+  const key = (f: Finding): string => `${f.rule}@${f.time}`;
+  assert.deepEqual(sf.map(key).sort(), kept.findings.map(key).sort());
+  assert.deepEqual(kept.findings.map((f) => f.rule), ['sip.register.expired']);
+  assert.match(sf[0]!.message, /the phone sent nothing more to it/);
+  assert.ok(streamed.flows().every((f) => f.keepalives.length === 0), 'no records while streaming');
+  assert.ok(streamed.flows().length < 30, 'the silent phone was forgotten');
 });
