@@ -242,4 +242,12 @@ test('keepalive flows in the editor: an inlay hint per REGISTER, the flow in the
   const lenses = (await s.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: viewUri } })) as CodeLens[];
   assert.ok(lenses.length >= 1);
   for (const l of lenses) assert.match(l.command!.title, /→ 10\.106\.114\.20: \d+ refreshes/);
+  // the outline of a capture: flows and their keepalives
+  const symbols = (await s.conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: viewUri } })) as DocumentSymbol[];
+  assert.equal(symbols.length, lenses.length);
+  for (const sym of symbols) {
+    assert.match(sym.name, /→ 10\.106\.114\.20$/);
+    assert.ok(sym.children!.length >= 3);
+    for (const c of sym.children!) assert.match(lines[c.selectionRange.start.line]!, /Request: REGISTER/);
+  }
 });

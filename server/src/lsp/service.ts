@@ -482,7 +482,37 @@ function alarmsInFile(a: DocAnalysis): AlarmMessage[] {
   return out.sort((x, y) => x.loc.line! - y.loc.line!);
 }
 
+/** Registration flows of this document (captures, exports): flow → its keepalives. */
+function flowSymbols(a: DocAnalysis, budget: number): DocumentSymbol[] {
+  const out: DocumentSymbol[] = [];
+  for (const flow of a.result.flows) {
+    if (flow.source !== 0 || budget <= 0) continue;
+    const children: DocumentSymbol[] = [];
+    let first: number | null = null;
+    let last: number | null = null;
+    for (const k of flow.keepalives) {
+      const l = lineOf(a, k.loc);
+      if (l === null) continue;
+      first ??= l;
+      last = l;
+      if (--budget <= 0 || children.length >= 1000) continue;
+      const sel = lineRange(l, 0, 0);
+      children.push({ name: `${formatClock(k.time, true)} ${flow.protocol === 'sip' ? 'REGISTER' : 'KeepAlive'}`, detail: keepaliveHint(flow, k), kind: SymbolKind.Event, range: sel, selectionRange: sel });
+    }
+    if (first === null) continue;
+    const sel = lineRange(first, 0, 0);
+    out.push({
+      name: flow.title, kind: SymbolKind.Object,
+      detail: `${flow.protocol.toUpperCase()} · ${flow.count} keepalive${flow.count === 1 ? '' : 's'}${flow.late ? ` · ${flow.late} late` : ''}${flow.expired ? ` · ${flow.expired} expired` : ''}${flow.resent ? ` · ${flow.resent} resent` : ''}`,
+      range: { start: sel.start, end: lineRange(last, 0, 0).end }, selectionRange: sel, children,
+    });
+    budget--;
+  }
+  return out;
+}
+
 export function documentSymbols(a: DocAnalysis): DocumentSymbol[] {
+  if (a.alarmLines.length === 0) return flowSymbols(a, MAX_SYMBOLS);
   const groups = new Map<string, AlarmMessage[]>();
   const inFile = alarmsInFile(a);
   for (const m of inFile) {
