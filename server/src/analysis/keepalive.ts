@@ -113,10 +113,22 @@ class Flow {
   }
 }
 
+const scratch = new Float64Array(64);
+
+/** Median of a few numbers (no allocation: an insertion sort into a scratch array). */
 function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
+  const n = Math.min(xs.length, scratch.length);
+  if (n === 0) return NaN;
+  for (let i = 0; i < n; i++) {
+    const v = xs[i]!;
+    let j = i - 1;
+    while (j >= 0 && scratch[j]! > v) {
+      scratch[j + 1] = scratch[j]!;
+      j--;
+    }
+    scratch[j + 1] = v;
+  }
+  return n % 2 ? scratch[(n - 1) / 2]! : (scratch[n / 2 - 1]! + scratch[n / 2]!) / 2;
 }
 
 /** A steady cadence: at least 3 intervals, 60 % of them within 10 % of their median; else NaN. */
@@ -149,6 +161,12 @@ export class KeepaliveRules {
   private readonly lastByPhone = new Map<string, Flow[]>();
   private readonly all = new Map<number, Flow>();
   private pushed = 0;
+  private curSource = -1;
+  private curEnd = -Infinity;
+
+  private flushEnd(): void {
+    if (this.curSource >= 0 && Number.isFinite(this.curEnd)) this.sourceEnd.set(this.curSource, this.curEnd);
+  }
   /** Flows closed early while streaming (their summaries are not kept). */
   closedSummaries = 0;
   private readonly sourceEnd = new Map<number, number>();
@@ -166,26 +184,28 @@ export class KeepaliveRules {
    * phone to the server whatever its Call-ID (for TCP segments and answers without one). */
   private flow(protocol: 'sip' | 'sccp', source: number, phone: string, server: string, transport: 'tcp' | 'udp' | null, create: boolean, id?: string): Flow | null {
     // two-level lookup by strings the decoders intern (their hashes are cached), no key strings built per message
-    const same = (x: Flow): boolean => x.phone === phone && x.server === server && x.source === source && x.protocol === protocol;
     let f: Flow | null = null;
     if (id) {
-      for (const x of this.flowsById.get(id) ?? []) if (same(x)) f = x;
+      const l = this.flowsById.get(id);
+      if (l) for (const x of l) if (x.phone === phone && x.server === server && x.source === source && x.protocol === protocol) f = x;
       if (!f) {
         // an export may give the id on some rows only (those with a detail block): adopt the phone's id-less flow
-        const l = this.flowsByPhone.get(phone);
-        const i = l ? l.findIndex((x) => same(x) && x.ownKey === '') : -1;
-        if (l && i >= 0) {
-          f = l[i]!;
-          l.splice(i, 1);
-          if (l.length === 0) this.flowsByPhone.delete(phone);
+        const pl = this.flowsByPhone.get(phone);
+        const i = pl ? pl.findIndex((x) => x.phone === phone && x.server === server && x.source === source && x.protocol === protocol && x.ownKey === '') : -1;
+        if (pl && i >= 0) {
+          f = pl[i]!;
+          pl.splice(i, 1);
+          if (pl.length === 0) this.flowsByPhone.delete(phone);
           f.ownKey = id;
           this.index(this.flowsById, id, f);
         }
       }
     } else {
       // no id: the flow that last sent from this phone to this server, else the phone's id-less flow
-      for (const x of this.lastByPhone.get(phone) ?? []) if (same(x)) f = x;
-      if (!f) for (const x of this.flowsByPhone.get(phone) ?? []) if (same(x)) f = x;
+      const l = this.lastByPhone.get(phone);
+      if (l) for (const x of l) if (x.server === server && x.source === source && x.protocol === protocol) f = x;
+      const pl = f ? undefined : this.flowsByPhone.get(phone);
+      if (pl) for (const x of pl) if (x.server === server && x.source === source && x.protocol === protocol) f = x;
     }
     if (!f && create) {
       f = new Flow(this.nextId++, protocol, source, phone, server, transport);
@@ -219,9 +239,17 @@ export class KeepaliveRules {
   push(m: Message): void {
     if (m.kind === 'alarm') return;
     if (Number.isFinite(m.time)) {
-      const e = this.sourceEnd.get(m.loc.source);
-      if (e === undefined || m.time > e) this.sourceEnd.set(m.loc.source, m.time);
-      if (!this.keepRecords && (++this.pushed & 4095) === 0) this.sweep(m.time, m.loc.source);
+      // the end of each source: kept in two fields while one source streams, in the map when it changes
+      if (m.loc.source !== this.curSource) {
+        this.flushEnd();
+        this.curSource = m.loc.source;
+        this.curEnd = this.sourceEnd.get(m.loc.source) ?? -Infinity;
+      }
+      if (m.time > this.curEnd) this.curEnd = m.time;
+      if (!this.keepRecords && (++this.pushed & 4095) === 0) {
+        this.flushEnd();
+        this.sweep(m.time, m.loc.source);
+      }
     }
     if (m.kind === 'sip') this.sip(m);
     else if (m.kind === 'sccp') this.sccp(m);
@@ -620,6 +648,7 @@ export class KeepaliveRules {
   }
 
   finish(): Finding[] {
+    this.flushEnd();
     for (const f of this.all.values()) this.close(f, this.sourceEnd.get(f.source) ?? NaN, false);
     return this.out.finish();
   }

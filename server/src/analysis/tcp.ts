@@ -81,6 +81,8 @@ export class TcpRules {
       fl.set(m.loc.frame, m.loc);
       if (fl.size > FRAME_MEMORY) fl.delete(fl.keys().next().value as number);
     }
+    // most segments (a SIP message in order) say nothing to these rules
+    if (t.analysis === 0 && (t.flags & (RST | FIN | SYN)) === 0) return;
     const ref = this.locOf(m, t.refFrame);
     const refRel: RelatedInfo[] = ref ? [{ loc: ref, message: `first sent in frame ${t.refFrame}` }] : [];
     const a = t.analysis;
