@@ -114,3 +114,15 @@ test('keepalive rules on real captures: a clean one has no finding; a blackhole 
     assert.ok(Math.abs((exp[0]!.evidence.lateByMs as number) + deadline - after) < 50, `${side}: re-registration ${after}`);
   }
 });
+
+test('keepalive flows on the real lossy TCP capture: each line of each phone followed, resends and their delays counted, no backoff from random loss', async () => {
+  const r = await analyzePaths([path.join(DIR, 'sip-tcp-lossy-phone.pcap')], DEFAULT_SETTINGS);
+  const meta = JSON.parse(fs.readFileSync(path.join(DIR, 'sip-tcp-lossy.meta.json'), 'utf8'));
+  const lines = meta.phones.reduce((a: number, p: { lines: string[] }) => a + p.lines.length, 0);
+  assert.equal(r.flows.length, lines);
+  assert.equal(new Set(r.flows.map((f) => f.title)).size, lines, 'titles name the line');
+  const resent = r.flows.flatMap((f) => f.keepalives.filter((k) => k.resends > 0));
+  assert.ok(resent.length >= 3, `${resent.length} REGISTERs needed a retransmission`);
+  assert.ok(resent.some((k) => k.deliveryMs >= 200), 'the RTO (>= 200 ms) shows as the delay');
+  assert.equal(r.findings.filter((f) => f.rule.startsWith('keepalive.') || f.rule.startsWith('sip.register.')).length, 0);
+});

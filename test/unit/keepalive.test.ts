@@ -52,7 +52,7 @@ test('a steady phone gets no finding, whatever its cadence; the flow says what i
     const f = r.flows[0]!;
     assert.equal(f.protocol, 'sip');
     assert.equal(f.device, 'SEP001122334455');
-    assert.equal(f.title, 'SEP001122334455 → 10.0.0.1');
+    assert.equal(f.title, 'SEP001122334455 1001 → 10.0.0.1');
     assert.equal(f.expires, 120);
     assert.equal(f.count, 8);
     assert.equal(f.keepalives.length, 8);

@@ -131,6 +131,12 @@ function median(xs: readonly number[]): number {
   return n % 2 ? scratch[(n - 1) / 2]! : (scratch[n / 2 - 1]! + scratch[n / 2]!) / 2;
 }
 
+/** " 1001" for a flow keyed by an address of record sip:1001@host (a phone registers each line), else ''. */
+function lineOf(aor: string): string {
+  const m = /^sips?:([^@;>]+)@/i.exec(aor);
+  return m ? ` ${m[1]}` : '';
+}
+
 /** A steady cadence: at least 3 intervals, 60 % of them within 10 % of their median; else NaN. */
 function cadence(recent: readonly number[]): number {
   if (recent.length < 3) return NaN;
@@ -159,6 +165,8 @@ export class KeepaliveRules {
   private readonly flowsById = new Map<string, Flow[]>();
   private readonly flowsByPhone = new Map<string, Flow[]>();
   private readonly lastByPhone = new Map<string, Flow[]>();
+  /** Every flow of a phone (SIP: by IP), for TCP segments that may carry any of its requests again. */
+  private readonly allByPhone = new Map<string, Flow[]>();
   private readonly all = new Map<number, Flow>();
   private pushed = 0;
   private curSource = -1;
@@ -211,6 +219,7 @@ export class KeepaliveRules {
       f = new Flow(this.nextId++, protocol, source, phone, server, transport);
       f.ownKey = id ?? '';
       this.index(id ? this.flowsById : this.flowsByPhone, id || phone, f);
+      this.index(this.allByPhone, phone, f);
       this.all.set(f.id, f);
     }
     if (f) this.setLast(f);
@@ -506,10 +515,16 @@ export class KeepaliveRules {
     const t = m.tcp;
     if (!t) return;
     if (t.analysis & RETRANS && t.len > 0) {
-      const f = this.flow('sip', m.loc.source, m.src, m.dst, m.transport, false) ?? this.flow('sccp', m.loc.source, this.endpoint(m.src, m.srcPort), this.endpoint(m.dst, m.dstPort), 'tcp', false);
-      const txn = f?.open;
-      if (f && txn && !txn.final && (t.refFrame === txn.frame || (Number.isFinite(txn.seq) && ((t.seq - txn.seq) | 0) >= 0 && ((t.seq - txn.seq) | 0) < Math.max(1, txn.len)))) {
-        this.resend(f, txn, m);
+      // the open request this segment carries again: several UAs (lines) may share the phone's connection
+      const covers = (txn: Txn | null): boolean => txn !== null && !txn.final && (t.refFrame === txn.frame ||
+        (Number.isFinite(txn.seq) && ((t.seq - txn.seq) | 0) >= 0 && ((t.seq - txn.seq) | 0) < Math.max(1, txn.len)));
+      const sccpFlow = this.flow('sccp', m.loc.source, this.endpoint(m.src, m.srcPort), this.endpoint(m.dst, m.dstPort), 'tcp', false);
+      if (sccpFlow && covers(sccpFlow.open)) {
+        this.resend(sccpFlow, sccpFlow.open!, m);
+        return;
+      }
+      for (const f of this.allByPhone.get(m.src) ?? []) {
+        if (f.protocol === 'sip' && f.server === m.dst && f.source === m.loc.source && covers(f.open)) this.resend(f, f.open!, m);
       }
       return;
     }
@@ -684,6 +699,7 @@ export class KeepaliveRules {
     };
     drop(f.ownKey ? this.flowsById : this.flowsByPhone, f.ownKey || f.phone);
     drop(this.lastByPhone, f.phone);
+    drop(this.allByPhone, f.phone);
   }
 
   summaries(): FlowSummary[] {
@@ -693,7 +709,7 @@ export class KeepaliveRules {
       const serverIp = f.server;
       return {
         id: f.id, protocol: f.protocol, source: f.source, device: f.device, phone: f.phone, server: f.server, transport: f.transport,
-        title: `${f.device || f.phone} → ${serverIp}`, expires, expectedIntervalMs: expected,
+        title: `${f.device || f.phone}${lineOf(f.ownKey)} → ${serverIp}`, expires, expectedIntervalMs: expected,
         role: f.protocol === 'sccp' ? (f.acks > 0 || Number.isFinite(f.interval) ? 'primary' : 'backup') : '',
         keepalives: f.records, count: f.count, late: f.late, expired: f.expired, unanswered: f.unanswered, resent: f.resent,
       };
