@@ -12,6 +12,7 @@ import { CaptureDecoder } from './sources/capture';
 import { CaptureReader } from './sources/capture-reader';
 import { ByteDecoder, LineSplitter, ProblemSink, looksBinaryText } from './sources/text';
 import { detectTextFormat, sniffBinary } from './sources/detect';
+import { orderTraceSets } from './sources/traceset';
 import type { Settings } from './settings';
 
 const DETECT_CHARS = 64 * 1024;
@@ -358,11 +359,12 @@ export interface PathOptions {
 /** Analyses files and folders from disk (the CLI). Throws UnreadableInputError for named paths that cannot be read. */
 export async function analyzePaths(paths: readonly string[], settings: Settings, opts: PathOptions = {}): Promise<AnalysisResult> {
   const named = new Set(paths);
-  const entries = expandPaths(paths);
+  // the files of a trace set together, in index order: one timeline
+  const { entries, timeline } = orderTraceSets(expandPaths(paths));
   const keep = opts.keepMessages !== false;
   const messages: Message[] = [];
   const sources: SourceInfo[] = [];
-  const rules = new RuleRunner(settings, keep);
+  const rules = new RuleRunner(settings, keep, (s) => timeline[s] ?? s);
   const onMessage = opts.onMessage;
   const withRules = opts.rules !== false;
   const emit = (m: Message): void => {

@@ -211,6 +211,8 @@ export interface KeepaliveRecord {
 export interface FlowSummary {
   readonly id: number;
   readonly protocol: 'sip' | 'sccp';
+  /** The timeline it was followed on: the source index, or for a trace set the index of its first file. Records
+   * carry their own source. */
   readonly source: number;
   /** Device name (SEP...) when a message carried it, else ''. */
   readonly device: string;

@@ -30,9 +30,10 @@ class AlarmRules implements RuleFamily {
 export class RuleRunner {
   private readonly families: RuleFamily[];
   private readonly keepalive: KeepaliveRules;
-  /** `records`: keep each flow's keepalive records (the editor's hints and hovers); the CLI's analyze does not. */
-  constructor(settings: Settings, records = true) {
-    this.keepalive = new KeepaliveRules(settings, records);
+  /** `records`: keep each flow's keepalive records (the editor's hints and hovers); the CLI's analyze does not.
+   * `timelineOf`: which timeline a source belongs to (files of one trace set form one), default each its own. */
+  constructor(settings: Settings, records = true, timelineOf?: (source: number) => number) {
+    this.keepalive = new KeepaliveRules(settings, records, timelineOf);
     this.families = [new AlarmRules(settings), new TcpRules(), this.keepalive, new ArpRules()];
   }
   /** The flows followed (after `finish`). */
@@ -49,8 +50,8 @@ export class RuleRunner {
   }
 }
 
-export function runRules(timeline: readonly Message[], settings: Settings): { findings: Finding[]; flows: FlowSummary[] } {
-  const runner = new RuleRunner(settings);
+export function runRules(timeline: readonly Message[], settings: Settings, timelineOf?: (source: number) => number): { findings: Finding[]; flows: FlowSummary[] } {
+  const runner = new RuleRunner(settings, true, timelineOf);
   for (const m of timeline) runner.push(m);
   const findings = runner.finish();
   return { findings, flows: runner.flows() };

@@ -180,7 +180,13 @@ export class KeepaliveRules {
   private readonly sourceEnd = new Map<number, number>();
   private nextId = 0;
 
-  constructor(private readonly settings: Settings, private readonly keepRecords: boolean) {}
+  /** `timelineOf`: the timeline a source belongs to (the files of one trace set are one timeline); flows are
+   * followed per timeline. Default: each source its own. */
+  constructor(private readonly settings: Settings, private readonly keepRecords: boolean, private readonly timelineOf?: (source: number) => number) {}
+
+  private tl(source: number): number {
+    return this.timelineOf ? this.timelineOf(source) : source;
+  }
 
   private finding(rule: string, severity: Severity, loc: SourceLocation, time: number, dated: boolean, device: string, message: string,
     related: RelatedInfo[] = [], evidence: Record<string, number | string | boolean | null> = {}): void {
@@ -249,15 +255,15 @@ export class KeepaliveRules {
     if (m.kind === 'alarm') return;
     if (Number.isFinite(m.time)) {
       // the end of each source: kept in two fields while one source streams, in the map when it changes
-      if (m.loc.source !== this.curSource) {
+      if (this.tl(m.loc.source) !== this.curSource) {
         this.flushEnd();
-        this.curSource = m.loc.source;
-        this.curEnd = this.sourceEnd.get(m.loc.source) ?? -Infinity;
+        this.curSource = this.tl(m.loc.source);
+        this.curEnd = this.sourceEnd.get(this.tl(m.loc.source)) ?? -Infinity;
       }
       if (m.time > this.curEnd) this.curEnd = m.time;
       if (!this.keepRecords && (++this.pushed & 4095) === 0) {
         this.flushEnd();
-        this.sweep(m.time, m.loc.source);
+        this.sweep(m.time, this.tl(m.loc.source));
       }
     }
     if (m.kind === 'sip') this.sip(m);
@@ -271,7 +277,7 @@ export class KeepaliveRules {
     const s = m.sip;
     if (!s) return;
     if (s.method === 'REGISTER') {
-      const f = this.flow('sip', m.loc.source, m.src, m.dst, m.transport, true, s.aor ?? s.callId)!;
+      const f = this.flow('sip', this.tl(m.loc.source), m.src, m.dst, m.transport, true, s.aor ?? s.callId)!;
       if (s.device) f.device = s.device;
       f.lastTime = m.time;
       const open = f.open;
@@ -303,7 +309,7 @@ export class KeepaliveRules {
     if (s.status === undefined) return;
     if (s.cseqMethod !== undefined && s.cseqMethod !== 'REGISTER') return;
     // an answer: the phone is its destination
-    const f = this.flow('sip', m.loc.source, m.dst, m.src, m.transport, false, s.aor ?? s.callId) ?? this.flow('sip', m.loc.source, m.dst, m.src, m.transport, false);
+    const f = this.flow('sip', this.tl(m.loc.source), m.dst, m.src, m.transport, false, s.aor ?? s.callId) ?? this.flow('sip', this.tl(m.loc.source), m.dst, m.src, m.transport, false);
     if (!f) return;
     let txn = f.open;
     if (s.callId !== undefined && s.cseq !== undefined) {
@@ -425,7 +431,7 @@ export class KeepaliveRules {
     if (!fromPhone && !toPhone) return;
     const phone = fromPhone ? this.endpoint(m.src, m.srcPort) : this.endpoint(m.dst, m.dstPort);
     const server = fromPhone ? this.endpoint(m.dst, m.dstPort) : this.endpoint(m.src, m.srcPort);
-    const f = this.flow('sccp', m.loc.source, phone, server, 'tcp', fromPhone);
+    const f = this.flow('sccp', this.tl(m.loc.source), phone, server, 'tcp', fromPhone);
     if (!f) return;
     f.lastTime = m.time;
     if (c.device) f.device = c.device;
@@ -518,26 +524,26 @@ export class KeepaliveRules {
       // the open request this segment carries again: several UAs (lines) may share the phone's connection
       const covers = (txn: Txn | null): boolean => txn !== null && !txn.final && (t.refFrame === txn.frame ||
         (Number.isFinite(txn.seq) && ((t.seq - txn.seq) | 0) >= 0 && ((t.seq - txn.seq) | 0) < Math.max(1, txn.len)));
-      const sccpFlow = this.flow('sccp', m.loc.source, this.endpoint(m.src, m.srcPort), this.endpoint(m.dst, m.dstPort), 'tcp', false);
+      const sccpFlow = this.flow('sccp', this.tl(m.loc.source), this.endpoint(m.src, m.srcPort), this.endpoint(m.dst, m.dstPort), 'tcp', false);
       if (sccpFlow && covers(sccpFlow.open)) {
         this.resend(sccpFlow, sccpFlow.open!, m);
         return;
       }
       for (const f of this.allByPhone.get(m.src) ?? []) {
-        if (f.protocol === 'sip' && f.server === m.dst && f.source === m.loc.source && covers(f.open)) this.resend(f, f.open!, m);
+        if (f.protocol === 'sip' && f.server === m.dst && f.source === this.tl(m.loc.source) && covers(f.open)) this.resend(f, f.open!, m);
       }
       return;
     }
     if (t.flags & (RST | FIN | SYN)) {
       // the phone's SCCP connection ends (or a new one starts): an open KeepAlive will not be answered on it
-      const f = this.flow('sccp', m.loc.source, this.endpoint(m.src, m.srcPort), this.endpoint(m.dst, m.dstPort), 'tcp', false)
-        ?? this.flow('sccp', m.loc.source, this.endpoint(m.dst, m.dstPort), this.endpoint(m.src, m.srcPort), 'tcp', false);
+      const f = this.flow('sccp', this.tl(m.loc.source), this.endpoint(m.src, m.srcPort), this.endpoint(m.dst, m.dstPort), 'tcp', false)
+        ?? this.flow('sccp', this.tl(m.loc.source), this.endpoint(m.dst, m.dstPort), this.endpoint(m.src, m.srcPort), 'tcp', false);
       if (f && f.open && !f.open.final && !(t.flags & SYN)) this.ackMissing(f, f.open, m);
       if (f && !(t.flags & SYN)) f.ended = true;
       // a new connection from the same phone IP to the same server port: the previous one is over
       if (t.flags & SYN && !(t.flags & 16)) {
         for (const g of this.all.values()) {
-          if (g.protocol !== 'sccp' || g.source !== m.loc.source || g.ended || g.server !== this.endpoint(m.dst, m.dstPort)) continue;
+          if (g.protocol !== 'sccp' || g.source !== this.tl(m.loc.source) || g.ended || g.server !== this.endpoint(m.dst, m.dstPort)) continue;
           if (!g.phone.startsWith(`${m.src}:`) || g.phone === this.endpoint(m.src, m.srcPort)) continue;
           g.ended = true;
           if (g.open && !g.open.final) this.ackMissing(g, g.open, m);

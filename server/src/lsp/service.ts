@@ -341,8 +341,8 @@ function keepalivesOf(a: DocAnalysis): Map<number, { flow: FlowSummary; index: n
   if (!a.keepaliveByLine) {
     const map = new Map<number, { flow: FlowSummary; index: number; answer: boolean }>();
     for (const flow of a.result.flows) {
-      if (flow.source !== 0) continue;
       flow.keepalives.forEach((k, index) => {
+        if (k.loc.source !== 0) return;
         const l = lineOf(a, k.loc);
         if (l !== null && !map.has(l - 1)) map.set(l - 1, { flow, index, answer: false });
         const r = k.responseLoc ? lineOf(a, k.responseLoc) : null;
@@ -401,8 +401,9 @@ export function flowHover(flow: FlowSummary, index: number): string {
 export function codeLenses(a: DocAnalysis): CodeLens[] {
   const out: CodeLens[] = [];
   for (const flow of a.result.flows) {
-    if (flow.source !== 0 || !flow.keepalives.length || out.length >= 2000) continue;
-    const l = lineOf(a, flow.keepalives[0]!.loc);
+    const first = flow.keepalives.find((k) => k.loc.source === 0);
+    if (!first || out.length >= 2000) continue;
+    const l = lineOf(a, first.loc);
     if (l === null) continue;
     const noun = flow.protocol === 'sip' ? 'refresh' : 'keepalive';
     const parts = [`${flow.count} ${noun}${flow.count === 1 ? '' : flow.protocol === 'sip' ? 'es' : 's'}`];
@@ -486,11 +487,12 @@ function alarmsInFile(a: DocAnalysis): AlarmMessage[] {
 function flowSymbols(a: DocAnalysis, budget: number): DocumentSymbol[] {
   const out: DocumentSymbol[] = [];
   for (const flow of a.result.flows) {
-    if (flow.source !== 0 || budget <= 0) continue;
+    if (budget <= 0) continue;
     const children: DocumentSymbol[] = [];
     let first: number | null = null;
     let last: number | null = null;
     for (const k of flow.keepalives) {
+      if (k.loc.source !== 0) continue;
       const l = lineOf(a, k.loc);
       if (l === null) continue;
       first ??= l;
