@@ -23,6 +23,12 @@ export interface Settings {
   };
   readonly maxDiagnosticsPerFile: number;
   readonly inlayHints: boolean;
+  readonly traces: {
+    /** Bytes of a trace set's neighbouring files read for context in the editor. */
+    readonly neighbourBytes: number;
+    /** UTC midnight (ms) of the date to give time-of-day traces, NaN to use the file's modification time. */
+    readonly date: number;
+  };
 }
 
 interface PropertySchema {
@@ -72,6 +78,17 @@ function bool(raw: unknown, key: string): boolean {
   return typeof v === 'boolean' ? v : (schema.default as boolean);
 }
 
+/** A YYYY-MM-DD setting as UTC midnight in ms; NaN when empty or not a real date. */
+function dateSetting(raw: unknown, key: string): number {
+  if (!PROPS['cucmLens.' + key]) throw new Error(`setting cucmLens.${key} is not declared in package.json`);
+  const v = lookup(raw, key);
+  if (typeof v !== 'string') return NaN;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v.trim());
+  if (!m) return NaN;
+  const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return new Date(t).getUTCDate() === Number(m[3]) ? t : NaN;
+}
+
 /** Settings from whatever the client sent (the `cucmLens` section), with defaults and bounds applied. */
 export function normaliseSettings(raw: unknown): Settings {
   return {
@@ -92,6 +109,10 @@ export function normaliseSettings(raw: unknown): Settings {
     },
     maxDiagnosticsPerFile: num(raw, 'maxDiagnosticsPerFile'),
     inlayHints: bool(raw, 'inlayHints.enabled'),
+    traces: {
+      neighbourBytes: num(raw, 'traces.neighbourMegabytes') * 1e6,
+      date: dateSetting(raw, 'traces.date'),
+    },
   };
 }
 

@@ -119,4 +119,9 @@ test('settings are normalised: wrong types fall back to defaults, out-of-range v
   assert.equal(s.inlayHints, false);
   assert.equal(DEFAULT_SETTINGS.sip.timerRegisterDelta, 5);
   assert.equal(DEFAULT_SETTINGS.sccp.keepAliveInterval, 30);
+  assert.equal(DEFAULT_SETTINGS.traces.neighbourBytes, 64e6);
+  assert.ok(Number.isNaN(DEFAULT_SETTINGS.traces.date));
+  assert.equal(normaliseSettings({ traces: { date: '2015-07-15' } }).traces.date, Date.UTC(2015, 6, 15));
+  for (const bad of ['2015-02-30', 'yesterday', 20150715]) assert.ok(Number.isNaN(normaliseSettings({ traces: { date: bad } }).traces.date), String(bad));
+  assert.equal(normaliseSettings({ traces: { neighbourMegabytes: -5 } }).traces.neighbourBytes, 0);
 });
