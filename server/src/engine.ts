@@ -113,15 +113,17 @@ export interface TextInput {
 }
 
 /** Analyses texts already in memory (the language server's open documents). */
-export function analyzeTexts(inputs: readonly TextInput[], settings: Settings): AnalysisResult {
+export function analyzeTexts(inputs: readonly TextInput[], settings: Settings, timelineOf?: (source: number) => number): AnalysisResult {
   const messages: Message[] = [];
   const sources = inputs.map((input, i) => {
     const src = new TextSource(input.file, i, input.referenceDate ?? null, input.format);
     src.push(input.text.charCodeAt(0) === 0xfeff ? input.text.slice(1) : input.text);
     return src.end((m) => messages.push(m));
   });
-  // each source in its own order (the rules follow flows per source), then the timeline sorted for the consumers
-  const { findings, flows } = runRules(messages, settings);
+  // each source in its own order (the rules follow flows per source); sources that share a timeline (a trace set
+  // read around the open file) in time order; then the timeline sorted for the consumers
+  if (timelineOf) sortTimeline(messages);
+  const { findings, flows } = runRules(messages, settings, timelineOf);
   sortTimeline(messages);
   return { sources, messages, findings, flows };
 }

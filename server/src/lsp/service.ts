@@ -10,6 +10,11 @@ import type { AlarmMessage, AnalysisResult, Finding, FlowSummary, KeepaliveRecor
 import type { CaptureView } from './captureView';
 import { md, netHover } from './netHover';
 import { analyzeTexts } from '../engine';
+import type { TextInput } from '../engine';
+import * as fs from 'node:fs';
+import * as zlib from 'node:zlib';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { traceNeighbours, traceSetMember } from '../sources/traceset';
 import type { Settings } from '../settings';
 import { parseAlarmLine } from '../sources/syslog';
 import type { AlarmParam, ParsedAlarm } from '../sources/syslog';
@@ -59,8 +64,36 @@ export function formatForLanguage(languageId: string): SourceFormat | undefined 
 
 /** Analyses one document. */
 export function analyzeDocument(doc: TextDocument, settings: Settings, referenceDate: Date | null): DocAnalysis {
-  const result = analyzeTexts([{ file: doc.uri, text: doc.getText(), referenceDate, format: formatForLanguage(doc.languageId) }], settings);
+  const inputs: TextInput[] = [{ file: doc.uri, text: doc.getText(), referenceDate, format: formatForLanguage(doc.languageId) }];
+  // one file of a trace set: its neighbours on disk give the context (flows that cross files), read-only and bounded
+  const file = doc.uri.startsWith('file:') ? fileURLToPath(doc.uri) : null;
+  if (file && settings.traces.neighbourBytes > 0 && traceSetMember(file)) {
+    for (const n of traceNeighbours(file, settings.traces.neighbourBytes)) {
+      const text = readTraceFile(n, settings.traces.neighbourBytes);
+      if (text !== null) inputs.push({ file: pathToFileURL(n).href, text, referenceDate: mtimeOf(n) });
+    }
+  }
+  const result = analyzeTexts(inputs, settings, inputs.length > 1 ? () => 0 : undefined);
   return withIndex(doc.uri, doc.version, result, settings);
+}
+
+function mtimeOf(file: string): Date | null {
+  try {
+    return fs.statSync(file).mtime;
+  } catch {
+    return null;
+  }
+}
+
+/** A neighbouring trace file's text (gzip too), at most `max` bytes of it; null when unreadable. */
+function readTraceFile(file: string, max: number): string | null {
+  try {
+    let buf = fs.readFileSync(file);
+    if (buf[0] === 0x1f && buf[1] === 0x8b) buf = zlib.gunzipSync(buf, { maxOutputLength: Math.max(1, Math.floor(max)) });
+    return buf.subarray(0, Math.floor(max)).toString('latin1');
+  } catch {
+    return null;
+  }
 }
 
 /** A capture read from disk, shown through its decoded view. */
