@@ -169,3 +169,8 @@ test('byte interner: equal bytes give the one string; collisions and misses give
   assert.equal(t.string('SEP001122334455'), 'SEP001122334455');
   assert.equal(t.get(Buffer.from(''), 0, 0), '');
 });
+
+test('SIP Contact device names: the features form Jabber and CIPC use', () => {
+  const r = parseSip('REGISTER sip:x SIP/2.0\r\nContact: <sip:f5@192.168.0.105:57378;transport=tcp>;+u.sip!devicename.ccm.features.cisco.com="test_secure";+u.sip!model.ccm.cisco.com="30016"\r\n\r\n')!;
+  assert.equal(r.info.device, 'test_secure');
+});

@@ -190,7 +190,8 @@ function digits(buf: Uint8Array, off: number, end: number): number {
   return n;
 }
 
-const DEVICE_RE = /devicename\.ccm\.cisco\.com\s*=\s*"?([A-Za-z0-9_.-]+)"?/i;
+// `+u.sip!devicename.ccm.cisco.com="SEP..."`; Jabber / CIPC write `devicename.ccm.features.cisco.com`
+const DEVICE_RE = /devicename\.ccm(?:\.features)?\.cisco\.com\s*=\s*"?([A-Za-z0-9_.-]+)"?/i;
 const EXPIRES_PARAM_RE = /;\s*expires\s*=\s*(\d+)/i;
 const shared = new ByteInterner(12);
 
@@ -301,7 +302,7 @@ export function parseSipBytes(buf: Uint8Array, off: number, end: number, intern:
               if (m) contactExpires = Number(m[1]);
             }
           }
-          const at = lower.indexOf('devicename.ccm.cisco.com');
+          const at = lower.indexOf('devicename.ccm');
           if (at >= 0) {
             const m = DEVICE_RE.exec(value.slice(at));
             if (m) {
