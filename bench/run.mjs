@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateSyslog } from './gen-syslog.mjs';
 import { generateCapture } from './gen-capture.mjs';
+import { generateTraceSet } from './gen-trace.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'bench', 'out');
@@ -107,11 +108,33 @@ function captureBench(format) {
 results.capture = captureBench('pcap');
 results.capturePcapng = captureBench('pcapng');
 
+// ---- 1c. a CUCM SDL trace set (1 GB by default) read as one timeline ---------------------------------------------------
+{
+  const mb = Number(process.env.BENCH_TRACE_MB ?? 1000);
+  const dir = join(out, `traces-${mb}mb`);
+  const stamp = `${dir}.json`;
+  if (!existsSync(stamp)) {
+    const t = Date.now();
+    const r = generateTraceSet(dir, mb * MB);
+    writeFileSync(stamp, JSON.stringify(r));
+    console.log(`generated ${dir}: ${r.files} files, ${(r.bytes / MB).toFixed(1)} MB, ${r.registers} REGISTERs in ${Date.now() - t} ms`);
+  }
+  const info = JSON.parse(readFileSync(stamp, 'utf8'));
+  const runs = [];
+  for (let i = 0; i < 2; i++) {
+    const r = spawnSync(process.execPath, [join(root, 'bench', 'engine-measure.cjs'), dir], { encoding: 'utf8' });
+    runs.push(JSON.parse(r.stdout.trim().split('\n').pop()));
+  }
+  const e = best(runs);
+  results.traceSet = {
+    files: info.files, totalMB: +(info.bytes / MB).toFixed(1), messages: e.messages, findings: e.findings, bestMs: Math.round(e.ms),
+    MBps: +(info.bytes / MB / (e.ms / 1000)).toFixed(1), peakRssMB: +(Math.max(...runs.map((r) => r.maxRssKiB)) * 1024 / MB).toFixed(1),
+    goal: 'trace ingest >= 150 MB/s; 1 GB trace set with peak RSS < 500 MB',
+  };
+}
+
 // ---- 2. language server ---------------------------------------------------------------------------------------------
-async function lspBench() {
-  const mb = Number(process.env.BENCH_LSP_MB ?? 20);
-  const file = join(out, `syslog-${mb}mb.log`);
-  ensure(file, mb, 11);
+async function lspBench(file, languageId, pick) {
   const text = readFileSync(file, 'utf8');
   const { createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification, PublishDiagnosticsNotification, HoverRequest, ShutdownRequest, ExitNotification } =
     await import(pathToFileURL(join(root, 'node_modules', 'vscode-languageserver-protocol', 'lib', 'node', 'main.js')).href);
@@ -126,20 +149,10 @@ async function lspBench() {
   await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {} });
   await conn.sendNotification(InitializedNotification.type, {});
   const t0 = performance.now();
-  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'cucm-syslog', version: 1, text } });
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
   diagnostics = await got;
   const openMs = performance.now() - t0;
-  // hovers at Reason values, device names and alarm names spread over the file
-  const lines = text.split('\n');
-  const targets = [];
-  for (let i = 0; i < lines.length && targets.length < 600; i += Math.max(1, Math.floor(lines.length / 600))) {
-    const l = lines[i];
-    // inside a Reason value, a device name and an alarm name
-    for (const [needle, into] of [['[Reason=', 8], ['[DeviceName=', 13], ['-EndPointUnregistered:', 4]]) {
-      const c = l.indexOf(needle);
-      if (c >= 0) targets.push({ line: i, character: c + into });
-    }
-  }
+  const targets = pick(text.split('\n'));
   const times = [];
   let answered = 0;
   for (const position of targets) {
@@ -154,13 +167,45 @@ async function lspBench() {
   await conn.sendNotification(ExitNotification.type);
   conn.dispose();
   proc.kill();
-  results.lsp = {
+  return {
     fileMB: +(text.length / MB).toFixed(1), diagnosticsAfterOpenMs: Math.round(openMs), diagnostics: diagnostics.diagnostics.length,
     hovers: times.length, hoversAnswered: answered, hoverP50Ms: +q(0.5).toFixed(2), hoverP95Ms: +q(0.95).toFixed(2), hoverMaxMs: +times[times.length - 1].toFixed(2),
+  };
+}
+{
+  const mb = Number(process.env.BENCH_LSP_MB ?? 20);
+  const file = join(out, `syslog-${mb}mb.log`);
+  ensure(file, mb, 11);
+  results.lsp = {
+    ...(await lspBench(file, 'cucm-syslog', (lines) => {
+      // hovers at Reason values, device names and alarm names spread over the file
+      const targets = [];
+      for (let i = 0; i < lines.length && targets.length < 600; i += Math.max(1, Math.floor(lines.length / 600))) {
+        const l = lines[i];
+        for (const [needle, into] of [['[Reason=', 8], ['[DeviceName=', 13], ['-EndPointUnregistered:', 4]]) {
+          const c = l.indexOf(needle);
+          if (c >= 0) targets.push({ line: i, character: c + into });
+        }
+      }
+      return targets;
+    })),
     goal: 'diagnostics within 1 s of opening a 20 MB syslog; hover p95 < 10 ms',
   };
 }
-await lspBench();
+{
+  // a 10 MB SDL trace file open in the editor: hovers on the SIP messages' lines and on plain records
+  const dir = join(out, 'trace-10mb');
+  if (!existsSync(`${dir}.json`)) writeFileSync(`${dir}.json`, JSON.stringify(generateTraceSet(dir, 10e6, 20e6, 9)));
+  results.lspTrace = {
+    ...(await lspBench(join(dir, 'SDL001_100_000001.txt'), 'cucm-trace', (lines) => {
+      const targets = [];
+      for (let i = 0; i < lines.length && targets.length < 600; i += Math.max(1, Math.floor(lines.length / 600))) targets.push({ line: i, character: 20 });
+      return targets;
+    })),
+    goal: 'hover p95 < 20 ms in an open 10 MB trace file',
+  };
+}
+
 
 console.log(JSON.stringify(results, null, 2));
 writeFileSync(join(out, 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, ...results }, null, 2));
