@@ -11,9 +11,9 @@ import {
   DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, PublishDiagnosticsNotification, HoverRequest,
   InlayHintRequest, DocumentSymbolRequest, FoldingRangeRequest, ConfigurationRequest, ShutdownRequest, ExitNotification,
   DidChangeConfigurationNotification,
-  CodeLensRequest,
+  CodeLensRequest, WorkspaceSymbolRequest,
 } from 'vscode-languageserver-protocol/node';
-import type { ProtocolConnection, PublishDiagnosticsParams, Hover, MarkupContent, DocumentSymbol, InlayHint, CodeLens } from 'vscode-languageserver-protocol/node';
+import type { ProtocolConnection, PublishDiagnosticsParams, Hover, MarkupContent, DocumentSymbol, InlayHint, CodeLens, SymbolInformation } from 'vscode-languageserver-protocol/node';
 import { EXAMPLES, ROOT, SERVER, SEED_LINE } from '../helpers/paths';
 
 interface Session {
@@ -250,4 +250,17 @@ test('keepalive flows in the editor: an inlay hint per REGISTER, the flow in the
     assert.ok(sym.children!.length >= 3);
     for (const c of sym.children!) assert.match(lines[c.selectionRange.start.line]!, /Request: REGISTER/);
   }
+});
+
+test('workspace symbols: device names in the trace files of the folder, with where each first appears', async () => {
+  const s = await start();
+  const all = (await s.conn.sendRequest(WorkspaceSymbolRequest.type, { query: '' })) as SymbolInformation[];
+  const names = all.map((x) => x.name);
+  assert.ok(names.includes('SEP00506006EAFE') && names.includes('SEP64167F2A90B3'), JSON.stringify(names));
+  const hit = (await s.conn.sendRequest(WorkspaceSymbolRequest.type, { query: '64167f' })) as SymbolInformation[];
+  assert.deepEqual(hit.map((x) => x.name), ['SEP64167F2A90B3']);
+  const loc = hit[0]!.location;
+  assert.match(loc.uri, /SDL002_100_000417\.txt$/);
+  const text = fs.readFileSync(new URL(loc.uri), 'utf8').split('\n');
+  assert.match(text[loc.range.start.line]!, /SEP64167F2A90B3/);
 });

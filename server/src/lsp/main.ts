@@ -11,6 +11,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_SETTINGS, normaliseSettings } from '../settings';
 import type { Settings } from '../settings';
+import { DeviceIndex } from './workspaceSymbols';
 import { analyzeDocument, captureDocument, codeLenses, diagnostics, documentSymbols, foldingRanges, hover, inlayHints } from './service';
 import { renderCaptureView } from './captureView';
 import type { CaptureView } from './captureView';
@@ -27,7 +28,12 @@ let canPullConfig = false;
 let canRegisterConfig = false;
 const DEBOUNCE_MS = 200;
 
+const deviceIndex = new DeviceIndex();
+let workspaceFolders: string[] = [];
+
 connection.onInitialize((params: InitializeParams): InitializeResult => {
+  const roots = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  workspaceFolders = roots.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
   canPullConfig = !!params.capabilities.workspace?.configuration;
   canRegisterConfig = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
   return {
@@ -38,6 +44,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       foldingRangeProvider: true,
       inlayHintProvider: { resolveProvider: false },
       codeLensProvider: { resolveProvider: false },
+      workspaceSymbolProvider: true,
     },
     serverInfo: { name: 'cucm-lens', version: '0.1.0' },
   };
@@ -179,6 +186,7 @@ connection.onCodeLens(async (p) => {
   const c = await current(p.textDocument.uri);
   return c ? codeLenses(c.a) : [];
 });
+connection.onWorkspaceSymbol((p) => deviceIndex.query(workspaceFolders, p.query));
 connection.onDocumentSymbol(async (p) => {
   const c = await current(p.textDocument.uri);
   return c ? documentSymbols(c.a) : [];
