@@ -12,7 +12,8 @@ import { CaptureDecoder } from './sources/capture';
 import { CaptureReader } from './sources/capture-reader';
 import { ByteDecoder, LineSplitter, ProblemSink, looksBinaryText } from './sources/text';
 import { detectTextFormat, sniffBinary } from './sources/detect';
-import { orderTraceSets } from './sources/traceset';
+import { orderTraceSets, traceSetMember, traceSetReferenceDates } from './sources/traceset';
+import { TraceReader } from './sources/trace';
 import type { Settings } from './settings';
 
 const DETECT_CHARS = 64 * 1024;
@@ -32,8 +33,12 @@ class TextSource {
   private splitter: LineSplitter | null = null;
   private reader: AlarmReader | null = null;
   private exports: ExportReader | null = null;
+  private trace: TraceReader | null = null;
 
-  constructor(file: string, private readonly index: number, private readonly referenceDate: Date | null, private readonly forced?: SourceFormat) {
+  /** `traceDate`: UTC midnight (ms) of the day of the last record of a time-of-day trace (the cucmLens.traces.date
+   * setting), NaN to count back from the file's modification time. */
+  constructor(file: string, private readonly index: number, private readonly referenceDate: Date | null, private readonly forced?: SourceFormat,
+    private readonly traceDate = NaN) {
     this.info = { file, format: forced ?? 'unknown', messages: 0, problems: [] };
   }
 
@@ -61,7 +66,18 @@ class TextSource {
 
   private begin(format: SourceFormat): void {
     this.info.format = format;
-    if (readsAlarms(format)) {
+    if (format === 'cucm-sdl-trace' || format === 'cucm-sdi-trace') {
+      // AlarmErr records to the alarm reader, SIP / SCCP / resets to the trace reader, dated the same way
+      const ref = Number.isFinite(this.traceDate) ? new Date(this.traceDate + 86_399_999) : this.referenceDate;
+      const alarms = new AlarmReader({ source: this.index, referenceDate: ref }, this.sink);
+      const trace = new TraceReader({ source: this.index, referenceDate: ref, node: traceSetMember(this.info.file)?.node }, this.sink);
+      this.reader = alarms;
+      this.trace = trace;
+      this.splitter = new LineSplitter((line, no) => {
+        alarms.line(line, no);
+        trace.line(line, no);
+      }, this.sink);
+    } else if (readsAlarms(format)) {
       const reader = new AlarmReader({ source: this.index, referenceDate: this.referenceDate }, this.sink);
       this.reader = reader;
       this.splitter = new LineSplitter((line, no) => reader.line(line, no), this.sink);
@@ -85,7 +101,18 @@ class TextSource {
       this.flushHead();
     }
     this.splitter!.end();
-    if (this.reader) {
+    if (this.reader && this.trace) {
+      this.reader.finish();
+      this.trace.finish();
+      // one source, in line order (alarms and trace messages interleaved as in the file)
+      const a = this.reader.messages, t = this.trace.messages;
+      let i = 0, j = 0;
+      while (i < a.length || j < t.length) {
+        if (j >= t.length || (i < a.length && (a[i]!.loc.line ?? 0) <= (t[j]!.loc.line ?? 0))) emit(a[i++]!);
+        else emit(t[j++]!);
+      }
+      this.info.messages = a.length + t.length;
+    } else if (this.reader) {
       this.reader.finish();
       for (const m of this.reader.messages) emit(m);
       this.info.messages = this.reader.messages.length;
@@ -116,7 +143,8 @@ export interface TextInput {
 export function analyzeTexts(inputs: readonly TextInput[], settings: Settings, timelineOf?: (source: number) => number): AnalysisResult {
   const messages: Message[] = [];
   const sources = inputs.map((input, i) => {
-    const src = new TextSource(input.file, i, input.referenceDate ?? null, input.format);
+    // a trace set's reference dates already carry the date setting
+    const src = new TextSource(input.file, i, input.referenceDate ?? null, input.format, timelineOf ? NaN : settings.traces.date);
     src.push(input.text.charCodeAt(0) === 0xfeff ? input.text.slice(1) : input.text);
     return src.end((m) => messages.push(m));
   });
@@ -200,15 +228,17 @@ export function expandPaths(paths: readonly string[]): InputEntry[] {
 
 /** Streams one file from disk into a source (gzip transparently). Memory stays bounded by the chunk size and the
  * messages kept; a read error mid-way keeps what was read before it. */
-async function readFileSource(entry: InputEntry, index: number, emit: (m: Message) => void, top: boolean): Promise<SourceInfo> {
+async function readFileSource(entry: InputEntry, index: number, emit: (m: Message) => void, top: boolean, traceDate = NaN, reference?: Date | null): Promise<SourceInfo> {
   const file = entry.path;
-  let mtime: Date | null = null;
-  try {
-    mtime = fs.statSync(file).mtime;
-  } catch {
-    // reported below
+  let mtime: Date | null = reference ?? null;
+  if (reference === undefined) {
+    try {
+      mtime = fs.statSync(file).mtime;
+    } catch {
+      // reported below
+    }
   }
-  const src = new TextSource(file, index, mtime);
+  const src = new TextSource(file, index, mtime, undefined, traceDate);
   if (entry.error) {
     src.sink.add('input.unreadable', 'error', `This file could not be read (${entry.error}); it was skipped.`);
     src.info.problems = src.sink.finish();
@@ -312,6 +342,14 @@ async function readFileSource(entry: InputEntry, index: number, emit: (m: Messag
   return src.end(emit);
 }
 
+function mtimeOf(file: string): Date | null {
+  try {
+    return fs.statSync(file).mtime;
+  } catch {
+    return null;
+  }
+}
+
 /** `-` and /dev/stdin name standard input (which may be a socket that /dev/stdin cannot open). */
 function isStdin(p: string): boolean {
   return p === '-' || p === '/dev/stdin';
@@ -374,7 +412,22 @@ export async function analyzePaths(paths: readonly string[], settings: Settings,
     if (keep) messages.push(m);
     if (onMessage) onMessage(m);
   };
-  for (let i = 0; i < entries.length; i++) sources.push(await readFileSource(entries[i]!, i, emit, named.has(entries[i]!.path)));
+  // the files of a trace set dated as one timeline: each ends before the next begins
+  const refs = new Map<number, Date | null>();
+  for (let i = 0; i < entries.length;) {
+    let j = i + 1;
+    while (j < entries.length && timeline[j] === timeline[i]) j++;
+    if (j - i > 1) {
+      const files = entries.slice(i, j).map((e) => e.path);
+      const dates = traceSetReferenceDates(files, files.map(mtimeOf), settings.traces.date);
+      dates.forEach((d, k) => refs.set(i + k, d));
+    }
+    i = j;
+  }
+  for (let i = 0; i < entries.length; i++) {
+    const grouped = refs.has(i);
+    sources.push(await readFileSource(entries[i]!, i, emit, named.has(entries[i]!.path), grouped ? NaN : settings.traces.date, grouped ? refs.get(i)! : undefined));
+  }
   if (keep) sortTimeline(messages);
   const findings = rules.finish();
   return { sources, messages, findings, flows: rules.flows() };

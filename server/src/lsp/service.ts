@@ -14,7 +14,7 @@ import type { TextInput } from '../engine';
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { traceNeighbours, traceSetMember } from '../sources/traceset';
+import { traceNeighbours, traceSetMember, traceSetReferenceDates } from '../sources/traceset';
 import type { Settings } from '../settings';
 import { parseAlarmLine } from '../sources/syslog';
 import type { AlarmParam, ParsedAlarm } from '../sources/syslog';
@@ -68,9 +68,17 @@ export function analyzeDocument(doc: TextDocument, settings: Settings, reference
   // one file of a trace set: its neighbours on disk give the context (flows that cross files), read-only and bounded
   const file = doc.uri.startsWith('file:') ? fileURLToPath(doc.uri) : null;
   if (file && settings.traces.neighbourBytes > 0 && traceSetMember(file)) {
-    for (const n of traceNeighbours(file, settings.traces.neighbourBytes)) {
-      const text = readTraceFile(n, settings.traces.neighbourBytes);
-      if (text !== null) inputs.push({ file: pathToFileURL(n).href, text, referenceDate: mtimeOf(n) });
+    const neighbours = traceNeighbours(file, settings.traces.neighbourBytes);
+    if (neighbours.length) {
+      // dated as one timeline (each file ends before the next begins), as the CLI does
+      const set = [file, ...neighbours].sort((x, y) => traceSetMember(x)!.index - traceSetMember(y)!.index);
+      const refs = traceSetReferenceDates(set, set.map(mtimeOf), settings.traces.date);
+      const refOf = (p: string): Date | null => refs[set.indexOf(p)] ?? null;
+      inputs[0] = { ...inputs[0]!, referenceDate: refOf(file) };
+      for (const n of neighbours) {
+        const text = readTraceFile(n, settings.traces.neighbourBytes);
+        if (text !== null) inputs.push({ file: pathToFileURL(n).href, text, referenceDate: refOf(n) });
+      }
     }
   }
   const result = analyzeTexts(inputs, settings, inputs.length > 1 ? () => 0 : undefined);

@@ -8,7 +8,7 @@
 import type { AlarmMessage } from '../model';
 import { ALARMS } from '../knowledge/alarms';
 import type { AlarmInfo } from '../knowledge/alarms';
-import { DayClock, ciscoStampBefore, parseSyslogStamp, parseTimeOfDay, withYear } from './time';
+import { DayClock, ciscoStampBefore, dayOffsetBefore, parseSyslogStamp, parseTimeOfDay, withYear } from './time';
 import type { ProblemSink } from './text';
 
 export interface AlarmParam {
@@ -458,7 +458,7 @@ export class AlarmReader {
     if (!ref || !this.todIndexes.length) return;
     let last = -Infinity;
     for (const i of this.todIndexes) last = Math.max(last, this.messages[i]!.time);
-    const day = Math.floor((ref.getTime() - last) / 86400000) * 86400000;
+    const day = dayOffsetBefore(ref, last);
     for (const i of this.todIndexes) {
       const m = this.messages[i]!;
       this.messages[i] = { ...m, time: m.time + day, dated: true };

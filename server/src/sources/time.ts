@@ -112,6 +112,13 @@ export class DayClock {
   }
 }
 
+/** Dating records that carry only a time of day (SDL/SDI traces), timed from day 0 by a DayClock: the file's
+ * modification time marks its last record, so the first record's day is the latest midnight from which the last record
+ * (after its roll-overs) is not later than that. Returns the whole days (in ms) to add to every such record. */
+export function dayOffsetBefore(reference: Date, lastTime: number): number {
+  return Math.floor((reference.getTime() - lastTime) / 86400000) * 86400000;
+}
+
 let cachedDay = NaN;
 let cachedDayText = '';
 

@@ -4,6 +4,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 
 export interface TraceSetMember {
   /** Folder + prefix (`/dir/SDL001_100`): equal for the files of one set. */
@@ -94,6 +95,53 @@ export function traceNeighbours(file: string, maxBytes: number): string[] {
     if (used + c.size > maxBytes) break;
     used += c.size;
     out.push(c.p);
+  }
+  return out;
+}
+
+const HEADER_TOD = /^\d{7,8}\.\d{3}\s*\|\s*(\d{2}):(\d{2}):(\d{2})\.(\d{3})\s*\|/m;
+const SDI_TOD = /^(\d{2}):(\d{2}):(\d{2})\.(\d{3}) /m;
+const DAY = 86_400_000;
+
+/** Time of day (ms) of the first record in the file's first 256 KiB (gzip too), NaN when none. */
+function firstTimeOfDay(file: string): number {
+  try {
+    const fd = fs.openSync(file, 'r');
+    const raw = Buffer.alloc(256 * 1024);
+    const n = fs.readSync(fd, raw, 0, raw.length, 0);
+    fs.closeSync(fd);
+    let buf = raw.subarray(0, n);
+    if (buf[0] === 0x1f && buf[1] === 0x8b) buf = zlib.gunzipSync(buf, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    const text = buf.subarray(0, 256 * 1024).toString('latin1');
+    const m = HEADER_TOD.exec(text) ?? SDI_TOD.exec(text);
+    if (!m) return NaN;
+    return ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + Number(m[4]);
+  } catch {
+    return NaN;
+  }
+}
+
+/** The latest moment at or before `ref` whose UTC time of day is `tod`. */
+function atOrBefore(ref: number, tod: number): number {
+  const day = Math.floor(ref / DAY) * DAY;
+  return day + tod <= ref ? day + tod : day - DAY + tod;
+}
+
+/**
+ * Reference dates for the files of one trace set, in index order: the moment the last record of each file cannot be
+ * later than. The last file's is its modification time (or `lastDate`); each earlier file ends before the next file's
+ * first record (and before its own modification time), so that a set whose files were copied or unzipped together
+ * (equal mtimes) still forms one increasing timeline.
+ */
+export function traceSetReferenceDates(files: readonly string[], mtimes: readonly (Date | null)[], lastDate = NaN): (Date | null)[] {
+  const out: (Date | null)[] = files.map(() => null);
+  let next = NaN;
+  for (let k = files.length - 1; k >= 0; k--) {
+    const own = k === files.length - 1 && Number.isFinite(lastDate) ? lastDate + DAY - 1 : mtimes[k]?.getTime() ?? NaN;
+    const ref = Number.isFinite(next) ? (Number.isFinite(own) ? Math.min(own, next) : next) : own;
+    out[k] = Number.isFinite(ref) ? new Date(ref) : null;
+    const tod = firstTimeOfDay(files[k]!);
+    next = Number.isFinite(ref) && Number.isFinite(tod) ? atOrBefore(ref, tod) : NaN;
   }
   return out;
 }
