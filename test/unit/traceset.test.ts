@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { analyzePaths } from '../../server/src/engine';
+import { DEFAULT_SETTINGS } from '../../server/src/settings';
 import { orderTraceSets, traceNeighbours, traceSetMember, traceSetReferenceDates } from '../../server/src/sources/traceset';
 
 test('trace set names: SDL node/app/index (gz too), legacy ccm; others are not members', () => {
@@ -47,5 +49,37 @@ test('a set whose files share one mtime (copied, unzipped) is dated as one incre
   const byDate = traceSetReferenceDates(files, files.map(() => null), Date.UTC(2015, 6, 15));
   assert.equal(byDate[2]!.toISOString(), '2015-07-15T23:59:59.999Z');
   assert.equal(byDate[0]!.toISOString(), '2015-07-14T23:59:00.000Z');
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('a trace set is one timeline for the keepalive rules: a phone followed across files; a refresh that never came is found', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-set-flow-'));
+  const pad = (n: number, w: number): string => String(n).padStart(w, '0');
+  const tod = (ms: number): string => `${pad(Math.floor(ms / 3600e3) % 24, 2)}:${pad(Math.floor(ms / 60e3) % 60, 2)}:${pad(Math.floor(ms / 1e3) % 60, 2)}.${pad(ms % 1000, 3)}`;
+  let seq = 1000;
+  const exchange = (t: number, cseq: number): string => {
+    const reg = ['REGISTER sip:10.1.1.1 SIP/2.0', 'To: <sip:1001@10.1.1.1>', 'Call-ID: c1@10.2.2.2', `CSeq: ${cseq} REGISTER`, 'Contact: <sip:1001@10.2.2.2:5060>;+u.sip!devicename.ccm.cisco.com="SEP001122334455"', 'Expires: 3600', 'Content-Length: 0', ''];
+    const ok = ['SIP/2.0 200 OK', 'To: <sip:1001@10.1.1.1>;tag=1', 'Call-ID: c1@10.2.2.2', `CSeq: ${cseq} REGISTER`, 'Expires: 120', 'Content-Length: 0', ''];
+    return `${pad(seq++, 8)}.001 |${tod(t)} |AppInfo  |SIPTcp - wait_SdlReadRsp: Incoming SIP TCP message from 10.2.2.2 on port 5060 index 7 with 200 bytes:\n[${seq},NET]\n${reg.join('\n')}\n` +
+      `${pad(seq++, 8)}.001 |${tod(t + 5)} |AppInfo  |SIPTcp - wait_SdlSPISignal: Outgoing SIP TCP message to 10.2.2.2 on port 5060 index 7\n[${seq},NET]\n${ok.join('\n')}\n`;
+  };
+  // refreshes every 115 s after the 200 OK, two per file over four files; the third file misses one (a 240 s gap)
+  let t = 8 * 3600e3;
+  let cseq = 1;
+  for (let f = 1; f <= 4; f++) {
+    let text = '';
+    for (let k = 0; k < 2; k++) {
+      text += exchange(t, cseq++);
+      t += 5 + (f === 3 && k === 0 ? 240_000 : 115_000);
+    }
+    fs.writeFileSync(path.join(dir, `SDL001_100_00000${f}.txt`), text);
+  }
+  const r = await analyzePaths([dir], DEFAULT_SETTINGS);
+  assert.equal(r.flows.length, 1, 'one flow across the four files');
+  assert.equal(r.flows[0]!.count, 8);
+  assert.equal(r.flows[0]!.title, 'SEP001122334455 1001 → CUCM node 001');
+  assert.deepEqual(r.findings.map((x) => x.rule), ['sip.register.expired']);
+  assert.match(r.findings[0]!.message, /granted 120 s/);
+  assert.equal(r.sources[r.findings[0]!.loc.source]!.file, path.join(dir, 'SDL001_100_000003.txt'));
   fs.rmSync(dir, { recursive: true });
 });
