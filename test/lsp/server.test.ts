@@ -264,3 +264,20 @@ test('workspace symbols: device names in the trace files of the folder, with whe
   const text = fs.readFileSync(new URL(loc.uri), 'utf8').split('\n');
   assert.match(text[loc.range.start.line]!, /SEP64167F2A90B3/);
 });
+
+test('a CUCM trace in the editor: flows in the outline beside the alarms, keepalive hints, a fold per record', async () => {
+  const s = await start();
+  const file = path.join(ROOT, 'test', 'fixtures', 'traces', 'SDL001_100_000042.txt');
+  const uri = await open(s, file, 'cucm-trace');
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const symbols = (await s.conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) as DocumentSymbol[];
+  const flows = symbols.filter((x) => / → CUCM node 001$/.test(x.name));
+  assert.ok(flows.some((x) => /^SEP00C1B2A3D4E5 2001 → /.test(x.name)), JSON.stringify(symbols.map((x) => x.name)));
+  const sip = flows.find((x) => /2001 →/.test(x.name))!;
+  for (const c of sip.children!) assert.match(lines[c.selectionRange.start.line]!, /Incoming SIP (TCP|UDP) message/);
+  const hints = (await s.conn.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } } })) as InlayHint[];
+  assert.ok(hints.some((h) => /200 OK in \d+ ms/.test(h.label as string)), JSON.stringify(hints.slice(0, 5).map((h) => h.label)));
+  const folds = (await s.conn.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } })) as { startLine: number; endLine: number }[];
+  const regLine = lines.findIndex((l) => /Incoming SIP TCP message/.test(l));
+  assert.ok(folds.some((f) => f.startLine === regLine && f.endLine > regLine + 3), 'the traced SIP message folds under its record');
+});

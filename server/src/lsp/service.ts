@@ -597,6 +597,8 @@ export function documentSymbols(a: DocAnalysis): DocumentSymbol[] {
     });
     budget--;
   }
+  // a trace has both: its devices' alarms, then the registration flows it shows
+  for (const f of flowSymbols(a, budget)) out.push(f);
   return out;
 }
 
