@@ -198,9 +198,13 @@ async function lspBench(file, languageId, pick) {
   if (!existsSync(`${dir}.json`)) writeFileSync(`${dir}.json`, JSON.stringify(generateTraceSet(dir, 10e6, 20e6, 9)));
   results.lspTrace = {
     ...(await lspBench(join(dir, 'SDL001_100_000001.txt'), 'cucm-trace', (lines) => {
-      const targets = [];
-      for (let i = 0; i < lines.length && targets.length < 600; i += Math.max(1, Math.floor(lines.length / 600))) targets.push({ line: i, character: 20 });
-      return targets;
+      // the records that carry a traced SIP message (their hover shows the message and its flow), spread over the file
+      const withSip = [];
+      lines.forEach((l, i) => {
+        if (l.includes('|AppInfo  |SIPTcp - ')) withSip.push(i);
+      });
+      const step = Math.max(1, Math.floor(withSip.length / 600));
+      return withSip.filter((_, k) => k % step === 0).slice(0, 600).map((line) => ({ line, character: 20 }));
     })),
     goal: 'hover p95 < 20 ms in an open 10 MB trace file',
   };
