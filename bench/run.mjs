@@ -1,7 +1,7 @@
 // npm run bench: measures the numbers the issues ask for. Prints a table and writes bench/out/results.json.
 //   1. syslog ingest + analysis of a generated 200 MB alarm log (CLI, JSON output to /dev/null): MB/s, peak RSS
 //   2. language server: diagnostics for a 20 MB syslog after didOpen, and hover latency (p50/p95) over stdio
-// Sizes can be overridden: BENCH_SYSLOG_MB=200 BENCH_LSP_MB=20 npm run bench
+// Sizes can be overridden: BENCH_SYSLOG_MB=200 BENCH_LSP_MB=20 npm run bench; BENCH_ONLY=capture,traces runs sections
 import { mkdirSync, openSync, closeSync, statSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
@@ -14,6 +14,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'bench', 'out');
 mkdirSync(out, { recursive: true });
 const results = {};
+// BENCH_ONLY=syslog,capture,traces,lsp,lspTrace runs some sections only
+const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
+const want = (name) => !only || only.has(name);
 const MB = 1e6;
 
 function ensure(file, mb, seed) {
@@ -27,7 +30,7 @@ function ensure(file, mb, seed) {
 function best(runs) {
   return runs.reduce((a, b) => (a.ms < b.ms ? a : b));
 }
-{
+if (want('syslog')) {
   const mb = Number(process.env.BENCH_SYSLOG_MB ?? 200);
   const file = join(out, `syslog-${mb}mb.log`);
   ensure(file, mb, 7);
@@ -105,11 +108,11 @@ function captureBench(format) {
   } else capture.tshark = 'not installed';
   return capture;
 }
-results.capture = captureBench('pcap');
-results.capturePcapng = captureBench('pcapng');
+if (want('capture')) results.capture = captureBench('pcap');
+if (want('capture')) results.capturePcapng = captureBench('pcapng');
 
 // ---- 1c. a CUCM SDL trace set (1 GB by default) read as one timeline ---------------------------------------------------
-{
+if (want('traces')) {
   const mb = Number(process.env.BENCH_TRACE_MB ?? 1000);
   const dir = join(out, `traces-${mb}mb`);
   const stamp = `${dir}.json`;
@@ -172,7 +175,7 @@ async function lspBench(file, languageId, pick) {
     hovers: times.length, hoversAnswered: answered, hoverP50Ms: +q(0.5).toFixed(2), hoverP95Ms: +q(0.95).toFixed(2), hoverMaxMs: +times[times.length - 1].toFixed(2),
   };
 }
-{
+if (want('lsp')) {
   const mb = Number(process.env.BENCH_LSP_MB ?? 20);
   const file = join(out, `syslog-${mb}mb.log`);
   ensure(file, mb, 11);
@@ -192,7 +195,7 @@ async function lspBench(file, languageId, pick) {
     goal: 'diagnostics within 1 s of opening a 20 MB syslog; hover p95 < 10 ms',
   };
 }
-{
+if (want('lspTrace')) {
   // a 10 MB SDL trace file open in the editor: hovers on the SIP messages' lines and on plain records
   const dir = join(out, 'trace-10mb');
   if (!existsSync(`${dir}.json`)) writeFileSync(`${dir}.json`, JSON.stringify(generateTraceSet(dir, 10e6, 20e6, 9)));
