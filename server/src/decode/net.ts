@@ -432,8 +432,17 @@ export class NetDecoder {
   /** Text of an address id (`DecodedFrame.srcAddr` / `dstAddr`). */
   addrString(id: number): string {
     if (id < 0) return '';
-    return id < IPV6_ID_BASE ? ipv4String(id) : this.v6.string(id - IPV6_ID_BASE);
+    if (id >= IPV6_ID_BASE) return this.v6.string(id - IPV6_ID_BASE);
+    // one string per address (a capture names the same few thousand addresses again and again): fewer strings to
+    // collect, and the rules' lookups compare and hash the same string objects
+    let s = this.v4Strings.get(id);
+    if (s === undefined) {
+      if (this.v4Strings.size >= 65536) this.v4Strings.clear();
+      this.v4Strings.set(id, (s = ipv4String(id)));
+    }
+    return s;
   }
+  private readonly v4Strings = new Map<number, string>();
 
   /** Distinct IPv6 addresses seen. */
   get ipv6Addresses(): number {
