@@ -288,12 +288,34 @@ export class KeepaliveRules {
         return;
       }
       if (open !== null && !open.final) this.unanswered(f, open, m);
-      const txn: Txn = {
-        callId: s.callId ?? '', cseq: s.cseq ?? NaN, firstTime: m.time, firstLoc: m.loc, dated: m.dated,
-        seq: m.tcp ? m.tcp.seq : NaN, len: m.tcp ? m.tcp.len : 0, frame: m.loc.frame, resends: 0, lastResendTime: NaN, lastResendLoc: null,
-        backup: s.expires === 0 && s.ciscoKeepAlive === true, askedExpires: s.expires ?? NaN, final: false, status: 0, reason: '', response: '',
-        responseTime: NaN, responseLoc: null, grantedExpires: NaN,
+      // the oldest of the flow's recent transactions is reused once it is over: a long capture would otherwise
+      // promote one object per REGISTER into the old generation (they live a refresh interval)
+      const reuse = f.recent.length >= 8 && f.recent[0]!.final && f.recent[0] !== open ? f.recent.shift()! : null;
+      const txn: Txn = reuse ?? {
+        callId: '', cseq: NaN, firstTime: NaN, firstLoc: m.loc, dated: false, seq: NaN, len: 0, frame: null, resends: 0, lastResendTime: NaN,
+        lastResendLoc: null, backup: false, askedExpires: NaN, final: false, status: 0, reason: '', response: '', responseTime: NaN,
+        responseLoc: null, grantedExpires: NaN,
       };
+      txn.callId = s.callId ?? '';
+      txn.cseq = s.cseq ?? NaN;
+      txn.firstTime = m.time;
+      txn.firstLoc = m.loc;
+      txn.dated = m.dated;
+      txn.seq = m.tcp ? m.tcp.seq : NaN;
+      txn.len = m.tcp ? m.tcp.len : 0;
+      txn.frame = m.loc.frame;
+      txn.resends = 0;
+      txn.lastResendTime = NaN;
+      txn.lastResendLoc = null;
+      txn.backup = s.expires === 0 && s.ciscoKeepAlive === true;
+      txn.askedExpires = s.expires ?? NaN;
+      txn.final = false;
+      txn.status = 0;
+      txn.reason = '';
+      txn.response = '';
+      txn.responseTime = NaN;
+      txn.responseLoc = null;
+      txn.grantedExpires = NaN;
       f.open = txn;
       if (txn.callId) {
         f.recent.push(txn);
@@ -407,7 +429,11 @@ export class KeepaliveRules {
     }
     f.prevFirst = txn.firstTime;
     this.record(f, txn);
-    f.lastOk = { time: txn.responseTime, loc: txn.responseLoc!, granted };
+    if (f.lastOk) {
+      f.lastOk.time = txn.responseTime;
+      f.lastOk.loc = txn.responseLoc!;
+      f.lastOk.granted = granted;
+    } else f.lastOk = { time: txn.responseTime, loc: txn.responseLoc!, granted };
     this.delivery(f, txn);
   }
 
