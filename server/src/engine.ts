@@ -25,6 +25,14 @@ function readsAlarms(format: SourceFormat): boolean {
 }
 
 
+/** `seq.sub |HH:MM:SS.mmm |Alarm...`: an SDL record of an Alarm type. */
+function isAlarmRecord(line: string): boolean {
+  const c = line.charCodeAt(0);
+  if (c < 48 || c > 57) return false;
+  const at = line.indexOf('|Alarm', 12);
+  return at >= 0 && at < 40;
+}
+
 /** Reads one text source incrementally: detection on the first 64 KiB, then lines to the alarm reader. */
 class TextSource {
   readonly info: SourceInfo;
@@ -73,8 +81,11 @@ class TextSource {
       const trace = new TraceReader({ source: this.index, referenceDate: ref, node: traceSetMember(this.info.file)?.node }, this.sink);
       this.reader = alarms;
       this.trace = trace;
+      const sdl = format === 'cucm-sdl-trace';
       this.splitter = new LineSplitter((line, no) => {
-        alarms.line(line, no);
+        // in an SDL trace alarms are records of type Alarm* (the type column is within the first 40 characters), or
+        // syslog-form lines pasted in (`%UC_CALLMANAGER-...`)
+        if (!sdl || isAlarmRecord(line) || line.indexOf('%') >= 0) alarms.line(line, no);
         trace.line(line, no);
       }, this.sink);
     } else if (readsAlarms(format)) {
