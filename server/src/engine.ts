@@ -12,7 +12,7 @@ import { CaptureDecoder } from './sources/capture';
 import { CaptureReader } from './sources/capture-reader';
 import { ByteDecoder, LineSplitter, ProblemSink, looksBinaryText } from './sources/text';
 import { detectTextFormat, sniffBinary } from './sources/detect';
-import { orderTraceSets, traceSetMember, traceSetReferenceDates } from './sources/traceset';
+import { continuationLines, orderTraceSets, traceSetMember, traceSetReferenceDates } from './sources/traceset';
 import { TraceReader } from './sources/trace';
 import type { Settings } from './settings';
 
@@ -101,7 +101,8 @@ class TextSource {
     }
   }
 
-  end(emit: (m: Message) => void): SourceInfo {
+  /** `continuation`: a trace set's next file's lines before its first record (see TraceReader.finish). */
+  end(emit: (m: Message) => void, continuation?: readonly string[]): SourceInfo {
     if (!this.splitter) {
       if (this.head.length === 0) {
         this.info.format = 'empty';
@@ -114,7 +115,7 @@ class TextSource {
     this.splitter!.end();
     if (this.reader && this.trace) {
       this.reader.finish();
-      this.trace.finish();
+      this.trace.finish(continuation);
       // one source, in line order (alarms and trace messages interleaved as in the file)
       const a = this.reader.messages, t = this.trace.messages;
       let i = 0, j = 0;
@@ -239,7 +240,8 @@ export function expandPaths(paths: readonly string[]): InputEntry[] {
 
 /** Streams one file from disk into a source (gzip transparently). Memory stays bounded by the chunk size and the
  * messages kept; a read error mid-way keeps what was read before it. */
-async function readFileSource(entry: InputEntry, index: number, emit: (m: Message) => void, top: boolean, traceDate = NaN, reference?: Date | null): Promise<SourceInfo> {
+async function readFileSource(entry: InputEntry, index: number, emit: (m: Message) => void, top: boolean, traceDate = NaN, reference?: Date | null,
+  continuation?: () => string[]): Promise<SourceInfo> {
   const file = entry.path;
   let mtime: Date | null = reference ?? null;
   if (reference === undefined) {
@@ -350,7 +352,7 @@ async function readFileSource(entry: InputEntry, index: number, emit: (m: Messag
   }
   const tail = decoder.end();
   if (tail) src.push(tail);
-  return src.end(emit);
+  return src.end(emit, continuation?.());
 }
 
 function mtimeOf(file: string): Date | null {
@@ -437,7 +439,9 @@ export async function analyzePaths(paths: readonly string[], settings: Settings,
   }
   for (let i = 0; i < entries.length; i++) {
     const grouped = refs.has(i);
-    sources.push(await readFileSource(entries[i]!, i, emit, named.has(entries[i]!.path), grouped ? NaN : settings.traces.date, grouped ? refs.get(i)! : undefined));
+    const next = grouped && timeline[i + 1] === timeline[i] ? entries[i + 1]!.path : null;
+    sources.push(await readFileSource(entries[i]!, i, emit, named.has(entries[i]!.path), grouped ? NaN : settings.traces.date, grouped ? refs.get(i)! : undefined,
+      next ? () => continuationLines(next) : undefined));
   }
   if (keep) sortTimeline(messages);
   const findings = rules.finish();

@@ -83,3 +83,22 @@ test('a trace set is one timeline for the keepalive rules: a phone followed acro
   assert.equal(r.sources[r.findings[0]!.loc.source]!.file, path.join(dir, 'SDL001_100_000003.txt'));
   fs.rmSync(dir, { recursive: true });
 });
+
+test('a SIP message cut where RTMT rolled to the next file of the set is joined with its end there', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-set-cut-'));
+  fs.writeFileSync(path.join(dir, 'SDL001_100_000001.txt'),
+    '00000001.001 |10:00:00.000 |AppInfo  |SIPTcp - wait_SdlReadRsp: Incoming SIP TCP message from 10.2.2.2 on port 5060 index 7 with 200 bytes:\n' +
+    '[1,NET]\nREGISTER sip:10.1.1.1 SIP/2.0\nTo: <sip:1001@10.1.1.1>\n');
+  fs.writeFileSync(path.join(dir, 'SDL001_100_000002.txt'),
+    'Call-ID: c1@x\nCSeq: 7 REGISTER\nExpires: 3600\nContent-Length: 0\n\n00000002.001 |10:00:00.005 |AppInfo  |StationD: nothing\n');
+  const r = await analyzePaths([dir], DEFAULT_SETTINGS);
+  const sip = r.messages.filter((m) => m.kind === 'sip');
+  assert.equal(sip.length, 1);
+  assert.equal(sip[0]!.kind === 'sip' && sip[0]!.sip!.cseq, 7, 'the headers from the next file were read');
+  assert.equal(r.sources[sip[0]!.loc.source]!.file, path.join(dir, 'SDL001_100_000001.txt'));
+  assert.equal(r.sources.flatMap((s) => s.problems).filter((p) => p.code === 'trace.cut-message').length, 0);
+  // the same first file alone: the message is cut, and said so
+  const alone = await analyzePaths([path.join(dir, 'SDL001_100_000001.txt')], DEFAULT_SETTINGS);
+  assert.equal(alone.sources[0]!.problems.filter((p) => p.code === 'trace.cut-message').length, 1);
+  fs.rmSync(dir, { recursive: true });
+});

@@ -1730,7 +1730,7 @@ export class ExportReader {
       P.add('export.relative-time', 'information', `${count(this.relativeTimes, 'row')} give seconds since the start of the capture, not a date; they cannot be lined up with other files by time. Export with View > Time Display Format > Date and Time of Day (tshark -t ad) to place them.`);
     }
     if (this.todTimes) {
-      P.add('export.no-date', 'information', `${count(this.todTimes, 'row')} carry only a time of day; times are shown without a date.`);
+      P.add('export.no-date', 'information', `${count(this.todTimes, 'row')} ${this.todTimes === 1 ? 'carries' : 'carry'} only a time of day; times are shown without a date.`);
     }
     if (this.relativeSeqLine) {
       P.add('export.relative-seq', 'information', 'TCP sequence numbers in this export are relative (a SYN has Seq=0): they cannot be matched against another capture of the same connection. Turn off Protocols > TCP > Relative sequence numbers, or export tcp.seq_raw.', this.relativeSeqLine);

@@ -486,8 +486,8 @@ export class AlarmReader {
     }
     if (this.todLines) {
       this.problems.add('input.no-date', 'information', ref
-        ? `${count(this.todLines, 'trace record')} carry only a time of day; dates were counted back from the file's modification time (${ref.toISOString().slice(0, 19)}Z), taken as the time of the last record.`
-        : `${count(this.todLines, 'trace record')} carry only a time of day; times are shown without a date.`);
+        ? `${count(this.todLines, 'trace record')} ${this.todLines === 1 ? 'carries' : 'carry'} only a time of day; dates were counted back from the file's modification time (${ref.toISOString().slice(0, 19)}Z), taken as the time of the last record.`
+        : `${count(this.todLines, 'trace record')} ${this.todLines === 1 ? 'carries' : 'carry'} only a time of day; times are shown without a date.`);
     }
     if (this.undatedLines) {
       this.problems.add('input.no-time', 'warning', `${count(this.undatedLines, 'alarm')} carry no time stamp that could be read; they are listed but not placed on the timeline.`);

@@ -764,10 +764,17 @@ export class TraceReader {
   }
 
   /** Closes the source: a message cut by the end of the file, addresses learnt late, dates, aggregated problems. */
-  finish(): void {
+  /** `continuation`: the lines at the top of the next file of the trace set, before its first record: the end of
+   * a SIP message this file was cut in (RTMT rolls files in the middle of records). */
+  finish(continuation?: readonly string[]): void {
     if (this.finished) return;
     this.finished = true;
     try {
+      if (continuation && continuation.length && this.sipState !== S_NONE && this.sipState !== S_SKIP) {
+        for (const l of continuation) this.sipText(l, this.sipLine);
+        // the next file's first record ends it, as a record would here
+        this.endSip(false);
+      }
       this.close();
     } catch (e) {
       this.problems.add('trace.internal', 'warning', `The end of the trace could not be read because of an internal error (${e instanceof Error ? e.message : String(e)}).`);
@@ -796,8 +803,8 @@ export class TraceReader {
     }
     if (this.todMessages) {
       P.add('trace.no-date', 'information', ref
-        ? `${count(this.todMessages, 'trace message')} carry only a time of day; dates were counted back from the file's modification time (${ref.toISOString().slice(0, 19)}Z), taken as the time of the last record.`
-        : `${count(this.todMessages, 'trace message')} carry only a time of day and the file's date is unknown; times are shown without a date.`);
+        ? `${count(this.todMessages, 'trace message')} ${this.todMessages === 1 ? 'carries' : 'carry'} only a time of day; dates were counted back from ${ref.toISOString().slice(0, 19)}Z (the file's modification time; in a trace set, the start of the next file), taken as the time of the last record.`
+        : `${count(this.todMessages, 'trace message')} ${this.todMessages === 1 ? 'carries' : 'carry'} only a time of day and the file's date is unknown; times are shown without a date.`);
     }
     if (this.records === 0 && this.nonEmpty > 0) {
       P.add('trace.no-records', 'information', 'No CUCM SDL or SDI trace records were recognised in this file (lines like "00012345.001 |10:11:12.123 |AppInfo |..." or "10:11:12.123 CCM|..."); nothing was read from it.', this.firstNonRecordLine || null);

@@ -145,3 +145,26 @@ export function traceSetReferenceDates(files: readonly string[], mtimes: readonl
   }
   return out;
 }
+
+/** The lines at the top of a trace file before its first record header (at most 64 KiB / 2,000 lines; gzip too):
+ * the end of a record the previous file of the set was cut in. */
+export function continuationLines(file: string): string[] {
+  try {
+    const fd = fs.openSync(file, 'r');
+    const raw = Buffer.alloc(64 * 1024);
+    const n = fs.readSync(fd, raw, 0, raw.length, 0);
+    fs.closeSync(fd);
+    let buf = raw.subarray(0, n);
+    if (buf[0] === 0x1f && buf[1] === 0x8b) buf = zlib.gunzipSync(buf, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).subarray(0, 64 * 1024);
+    const lines = buf.toString('latin1').split(/\r?\n/);
+    const out: string[] = [];
+    for (let i = 0; i < lines.length - 1 && out.length < 2000; i++) {
+      const l = lines[i]!;
+      if (/^\d{7,8}\.\d{3}\s*\|/.test(l) || /^\d{2}:\d{2}:\d{2}\.\d{3} /.test(l)) return out;
+      out.push(l);
+    }
+    return [];
+  } catch {
+    return [];
+  }
+}
