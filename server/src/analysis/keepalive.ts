@@ -65,6 +65,8 @@ class Flow {
   ownKey = '';
   /** It is the last flow recorded for its phone and server (lastByPhone). */
   isLast = false;
+  /** The last success came after the deadline: the next REGISTER is a new registration, not a refresh. */
+  recovering = false;
   /** The expected interval from the phone's own cadence, NaN until it has a steady one (updated per interval). */
   cadence = NaN;
   device = '';
@@ -412,17 +414,20 @@ export class KeepaliveRules {
           `Registration expired: the 200 OK at ${clock(last.time, txn.dated)} granted ${last.granted} s, so ${f.server} would unregister the phone at ${clock(deadline, txn.dated)} (+ ${st.deadlineGrace} s grace); the next successful refresh came only at ${clock(txn.responseTime, txn.dated)}, ${secs(txn.responseTime - deadline)} too late${txn.resends ? ` (the REGISTER was sent ${txn.resends + 1} times)` : ''}.`,
           [{ loc: last.loc, message: `last successful registration (${last.granted} s)` }, ...(txn.responseLoc ? [{ loc: txn.responseLoc, message: 'the late 200 OK' }] : [])],
           { grantedS: last.granted, deadlineMs: deadline, lateByMs: txn.responseTime - deadline });
-      } else if (Number.isFinite(interval)) {
+      } else if (Number.isFinite(interval) && !f.recovering) {
+        // (after an expiry the next REGISTER is a new registration on the phone's own retry schedule, not a refresh)
         const expected = this.expectedInterval(f, last.granted);
         if (interval > expected + st.lateTolerance * 1000) {
           f.late++;
           this.finding('sip.register.late', 'warning', txn.firstLoc, txn.firstTime, txn.dated, f.device,
-            `Refresh REGISTER ${secs(interval - expected)} late: sent ${secs(interval)} after the previous 200 OK, expected after ${secs(expected)}${Number.isFinite(f.cadence) ? ' (this phone\'s own cadence)' : ` (Expires ${last.granted} s − Timer Register Delta ${st.timerRegisterDelta} s)`}; ${secs(deadline - txn.responseTime)} before the deadline.`,
+            `Refresh REGISTER ${secs(interval - expected)} late: sent ${secs(interval)} after the previous 200 OK, expected after ${secs(expected)}${Number.isFinite(f.cadence) ? ' (this phone\'s own cadence)' : last.granted * 0.9 > last.granted - st.timerRegisterDelta ? ` (90 % of Expires ${last.granted} s)` : ` (Expires ${last.granted} s − Timer Register Delta ${st.timerRegisterDelta} s)`}; ${secs(deadline - txn.responseTime)} before the deadline.`,
             [{ loc: last.loc, message: 'previous successful registration' }], { intervalMs: interval, expectedMs: expected });
         }
       }
     }
-    if (last) {
+    const wasRecovering = f.recovering;
+    f.recovering = last !== null && Number.isFinite(last.granted) && txn.responseTime > last.time + (last.granted + st.deadlineGrace) * 1000;
+    if (last && !wasRecovering && !f.recovering) {
       f.intervals.push(txn.firstTime - last.time);
       if (f.intervals.length > 6) f.intervals.shift();
       f.cadence = cadence(f.intervals);
@@ -440,7 +445,9 @@ export class KeepaliveRules {
   /** The phone's own steady cadence once it has one (3 intervals within 10 % of their median), else Expires − delta. */
   private expectedInterval(f: Flow, granted: number): number {
     if (Number.isFinite(f.cadence)) return f.cadence;
-    return Math.max(1, granted - this.settings.sip.timerRegisterDelta) * 1000;
+    // no cadence yet: the later of the two common schedules, Cisco's Expires − Timer Register Delta and the 90 % of
+    // Expires many other UAs use (baresip, ...), so that a steady phone of any make is not called late
+    return Math.max(1, granted - this.settings.sip.timerRegisterDelta, granted * 0.9) * 1000;
   }
 
   // ---- SCCP ----------------------------------------------------------------------------------------------------------
