@@ -126,3 +126,26 @@ test('keepalive flows on the real lossy TCP capture: each line of each phone fol
   assert.ok(resent.some((k) => k.deliveryMs >= 200), 'the RTO (>= 200 ms) shows as the delay');
   assert.equal(r.findings.filter((f) => f.rule.startsWith('keepalive.') || f.rule.startsWith('sip.register.')).length, 0);
 });
+
+test('baresip (another make: refresh at 90 % of Expires) over TCP: no late refresh called; the blackhole gives the expiry at the deadline; resends in the lossy period', async () => {
+  const meta = JSON.parse(fs.readFileSync(path.join(DIR, 'sip-tcp-baresip.meta.json'), 'utf8'));
+  for (const side of ['phone', 'cucm']) {
+    const r = await analyzePaths([path.join(DIR, `sip-tcp-baresip-${side}.pcap`)], DEFAULT_SETTINGS);
+    assert.equal(r.findings.filter((f) => f.rule === 'sip.register.late').length, 0, `${side}: a steady UA of any make is not late`);
+    // one expiry per binding kamailio removed: the blackhole's, and the one after the stale REGISTER it accepted
+    const exp = r.findings.filter((f) => f.rule === 'sip.register.expired');
+    assert.equal(exp.length, meta.registrarExpiredMs.length, side);
+    const deadline = meta.lastOkBeforeBlackholeMs + (meta.grantedExpires + DEFAULT_SETTINGS.sip.deadlineGrace) * 1000;
+    assert.ok(Math.abs(exp[0]!.time - deadline) < 50, `${side}: ${exp[0]!.time} vs ${deadline}`);
+    // each expiry names the next success: kamailio's next acceptance after the deadline
+    for (const e of exp) {
+      const next = (e.evidence.deadlineMs as number) + (e.evidence.lateByMs as number);
+      const accepted = meta.registrarAcceptedMs.find((t: number) => t > (e.evidence.deadlineMs as number));
+      assert.ok(Math.abs(next - accepted) < 50, `${side}: next success ${next} vs kamailio ${accepted}`);
+    }
+    assert.ok(Math.abs((exp[0]!.evidence.deadlineMs as number) + (exp[0]!.evidence.lateByMs as number) - meta.staleRegisterAcceptedMs[0]) < 50, 'the stale REGISTER that got through');
+    const flow = r.flows.find((f) => f.protocol === 'sip')!;
+    assert.ok(Math.abs(flow.expectedIntervalMs - meta.grantedExpires * 900) < 500, `${side}: cadence ${flow.expectedIntervalMs}`);
+    if (side === 'phone') assert.ok(flow.keepalives.some((k) => k.time >= meta.loss.startMs && k.resends > 0 && k.deliveryMs >= 200), 'a refresh resent in the lossy period');
+  }
+});

@@ -411,7 +411,7 @@ export class KeepaliveRules {
       if (txn.responseTime > deadline) {
         f.expired++;
         this.finding('sip.register.expired', 'error', txn.firstLoc, deadline, txn.dated, f.device,
-          `Registration expired: the 200 OK at ${clock(last.time, txn.dated)} granted ${last.granted} s, so ${f.server} would unregister the phone at ${clock(deadline, txn.dated)} (+ ${st.deadlineGrace} s grace); the next successful refresh came only at ${clock(txn.responseTime, txn.dated)}, ${secs(txn.responseTime - deadline)} too late${txn.resends ? ` (the REGISTER was sent ${txn.resends + 1} times)` : ''}.`,
+          `Registration expired: the 200 OK at ${clock(last.time, txn.dated)} granted ${last.granted} s, so ${f.server} would unregister the phone at ${clock(deadline, txn.dated)} (${last.granted} s + ${st.deadlineGrace} s grace); the next successful refresh came only at ${clock(txn.responseTime, txn.dated)}, ${secs(txn.responseTime - deadline)} too late${txn.resends ? ` (the REGISTER was sent ${txn.resends + 1} times)` : ''}.`,
           [{ loc: last.loc, message: `last successful registration (${last.granted} s)` }, ...(txn.responseLoc ? [{ loc: txn.responseLoc, message: 'the late 200 OK' }] : [])],
           { grantedS: last.granted, deadlineMs: deadline, lateByMs: txn.responseTime - deadline });
       } else if (Number.isFinite(interval) && !f.recovering) {
@@ -681,7 +681,7 @@ export class KeepaliveRules {
             f.expired++;
             const at = open && open.firstTime > f.lastOk.time ? open : null;
             this.finding('sip.register.expired', 'error', at?.firstLoc ?? f.lastOk.loc, deadline, dated, f.device,
-              `Registration expired: the 200 OK at ${clock(f.lastOk.time, dated)} granted ${f.lastOk.granted} s, so ${f.server} would unregister the phone at ${clock(deadline, dated)} (+ ${this.settings.sip.deadlineGrace} s grace), and no successful refresh came ${quiet ? `(the phone sent nothing more to it up to ${clock(end, dated)})` : `before the source ends (${clock(end, dated)})`}.`,
+              `Registration expired: the 200 OK at ${clock(f.lastOk.time, dated)} granted ${f.lastOk.granted} s, so ${f.server} would unregister the phone at ${clock(deadline, dated)} (${f.lastOk.granted} s + ${this.settings.sip.deadlineGrace} s grace), and no successful refresh came ${quiet ? `(the phone sent nothing more to it up to ${clock(end, dated)})` : `before the source ends (${clock(end, dated)})`}.`,
               [{ loc: f.lastOk.loc, message: 'last successful registration' }], { grantedS: f.lastOk.granted, deadlineMs: deadline });
           }
         }

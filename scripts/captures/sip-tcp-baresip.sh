@@ -1,0 +1,230 @@
+#!/usr/bin/env bash
+# sip-tcp-baresip: a real SIP user agent that is not SIPp -- baresip (Debian's baresip-core, libre) --
+# registers DN 1001 over TCP with kamailio (it asks Expires 3600, kamailio grants 20 s) and refreshes
+# on its own schedule (libre's sipreg: rwait 90 % of the granted expiry, i.e. every 18 s, not the
+# 15 s of the SIPp captures). Then:
+#   - some seconds after its third accepted REGISTER the bridge drops every IPv4 packet between phone
+#     and registrar for BLACKHOLE_SECONDS (45 s > 20 s expiry + 10 s grace); the refresh sent into
+#     it is retransmitted by the phone's kernel TCP (visible in the phone capture only), kamailio's
+#     binding expires, baresip's transaction times out and it tries again on its own schedule;
+#   - after the blackhole, once baresip has a 200 OK again, LOSS_PCT % of the packets from the phone
+#     to the registrar are dropped at random (registrar->phone untouched) for LOSS_SECONDS, so some
+#     refresh REGISTERs need TCP retransmissions;
+#   - then clean until one more refresh is sent and accepted; baresip is stopped (SIGTERM: it un-REGISTERs
+#     with Expires 0 and exits).
+# Captured on both sides at the same time.
+# Writes test/fixtures/captures/sip-tcp-baresip-{phone,cucm}.{pcap,expected.json} and
+# sip-tcp-baresip.meta.json. About 3 minutes; the random drops and baresip's retry delay differ from
+# run to run.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cl_init sip-tcp-baresip
+
+BLACKHOLE_SECONDS=${CL_BLACKHOLE_SECONDS:-45}
+LOSS_PCT=${CL_LOSS_PCT:-30}
+LOSS_SECONDS=${CL_LOSS_SECONDS:-40}
+# The loss goes on past LOSS_SECONDS (up to LOSS_MAX_SECONDS) until it has dropped at least one
+# segment that carries data (a REGISTER), so that the capture always has a REGISTER resent by TCP.
+LOSS_MAX_SECONDS=${CL_LOSS_MAX_SECONDS:-80}
+OK_BEFORE=3      # REGISTERs accepted before the blackhole (initial + 2 refreshes)
+DELAY_AFTER_OK=8 # seconds between that last 200 OK and the start of the blackhole
+# The +sip.instance baresip puts in its Contact (its uuid module reads it from the config dir).
+BARESIP_UUID=5c3d2e1f-0000-4a5b-8c6d-001122334455
+
+command -v baresip >/dev/null || cl_die "baresip is missing (apt-get install baresip-core)"
+
+# --- baresip helpers -------------------------------------------------------------------------
+# A config dir of its own: no UI module (nothing reads stdin), no audio or video driver, one codec
+# (g711, needed by nothing here but keeps baresip from complaining), no NAT / STUN / DNS helpers,
+# SIP bound to the phone's address. Nothing in it can reach out of the namespace (which has no route
+# anyway).
+baresip_config() { # <dir>
+  local d=$1
+  mkdir -p "$d"
+  cat >"$d/config" <<EOF
+poll_method		epoll
+sip_listen		$CL_PHONE_IP:$CL_SIP_PORT
+net_interface		eth0
+call_max_calls		1
+module_path		/usr/lib/baresip/modules
+module			g711.so
+module_tmp		uuid.so
+module_tmp		account.so
+EOF
+  # One account: REGISTER over TCP, ask 3600 s; no MWI SUBSCRIBE, no PUBLISH.
+  echo "<sip:1001@$CL_CUCM_IP;transport=tcp>;regint=$CL_REQUESTED_EXPIRES;mwi=no;pubint=0" >"$d/accounts"
+  printf %s "$BARESIP_UUID" >"$d/uuid" # no newline: baresip copies the file as is into the Contact
+  : >"$d/contacts"
+}
+# Each line of baresip's output prefixed with the epoch ms it was read at.
+baresip_stamp() { local l; while IFS= read -r l; do printf '%s %s\n' "$(cl_now_ms)" "$l"; done; }
+baresip_start() {
+  baresip_config "$CL_WORK/baresip"
+  # -t: safety stop; stdbuf: line-buffered output, so that the time stamps are those of the events.
+  ip netns exec "$CL_NS_PH" stdbuf -oL -eL baresip -4 -f "$CL_WORK/baresip" -t 400 \
+    > >(baresip_stamp >"$CL_WORK/baresip.log") 2>&1 &
+  BARESIP_PID=$!
+  CL_PIDS+=("$BARESIP_PID")
+}
+baresip_stop() { # SIGTERM: baresip un-REGISTERs (Expires 0), waits for the answer, exits
+  kill -TERM "$BARESIP_PID" 2>/dev/null || true
+  local i
+  for i in $(seq 1 100); do kill -0 "$BARESIP_PID" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$BARESIP_PID" 2>/dev/null && { cl_log "baresip did not exit; killing it"; kill -KILL "$BARESIP_PID"; }
+  wait "$BARESIP_PID" 2>/dev/null || true
+}
+baresip_alive() { kill -0 "$BARESIP_PID" 2>/dev/null; }
+# baresip's output (it prints a registration's state changes only, not every refresh), as JSON
+# [{ms, line}], colour escapes removed
+baresip_log_json() {
+  sed 's/\x1b\[[0-9;]*m//g' "$CL_WORK/baresip.log" |
+    jq -Rsc '[split("\n")[] | select(length > 0) | capture("^(?<ms>[0-9]+) (?<line>.*)$") | .ms |= tonumber]'
+}
+# kamailio's accepted REGISTERs as "<epoch ms> <CSeq>" (baresip keeps one Call-ID and counts CSeq up)
+kam_ok_cseq() {
+  grep -o 'REG-OK [0-9]*\.[0-9]* .* cs=[0-9]*' "$CL_WORK/kamailio.log" |
+    awk '{ split($2, t, "."); sub(/.*cs=/, "", $NF); print t[1] substr(t[2] "000", 1, 3), $NF }'
+}
+kam_rx_max_cseq() { grep -o 'REG-RX .* cs=[0-9]*' "$CL_WORK/kamailio.log" | sed 's/.*cs=//' | sort -n | tail -1; }
+wait_until() { # <timeout s> <what> <command...>
+  local deadline=$(($(date +%s) + $1)) what=$2
+  shift 2
+  until "$@"; do
+    baresip_alive || cl_die "baresip exited: $(tail -5 "$CL_WORK/baresip.log")"
+    (($(date +%s) < deadline)) || cl_die "timed out waiting for $what"
+    sleep 0.1
+  done
+}
+# ---------------------------------------------------------------------------------------------
+
+cl_setup_net
+cl_kamailio_start
+cl_capture_start cucm "$CL_NS_CU"
+cl_capture_start phone "$CL_NS_PH"
+start_ms=$(cl_now_ms)
+baresip_start
+cl_wait_reg_ok "$OK_BEFORE" 60
+last_ok_ms=$(cl_kamailio_times REG-OK | tail -1)
+cl_log "$OK_BEFORE REGISTERs accepted; blackhole in $DELAY_AFTER_OK s"
+sleep "$DELAY_AFTER_OK"
+
+# --- blackhole ---
+bh_start_ms=$(cl_now_ms)
+cl_nft_add blackhole-phone-to-cucm ip saddr "$CL_PHONE_IP" ip daddr "$CL_CUCM_IP"
+cl_nft_add blackhole-cucm-to-phone ip saddr "$CL_CUCM_IP" ip daddr "$CL_PHONE_IP"
+bh_rules=$(cl_nft_ruleset)
+# The CSeq of the refresh that will be sent into the blackhole: whatever kamailio accepts with it
+# later is that stale transaction's segment retransmitted by TCP, not baresip registering again.
+stale_cseq=$(($(kam_rx_max_cseq) + 1))
+cl_log "blackhole on for $BLACKHOLE_SECONDS s"
+sleep "$BLACKHOLE_SECONDS"
+bh_dropped_up=$(cl_nft_count blackhole-phone-to-cucm)
+bh_dropped_down=$(cl_nft_count blackhole-cucm-to-phone)
+cl_nft_del blackhole-phone-to-cucm
+cl_nft_del blackhole-cucm-to-phone
+bh_end_ms=$(cl_now_ms)
+cl_log "blackhole off: dropped $bh_dropped_up phone->registrar, $bh_dropped_down registrar->phone packets"
+
+# baresip registers again on its own schedule (after a failed transaction libre waits a while): the
+# first REGISTER accepted with a CSeq above the stale one.
+new_ok() { kam_ok_cseq | awk -v c="$stale_cseq" '$2 > c { print $1; exit }'; }
+has_new_ok() { [[ -n $(new_ok) ]]; }
+wait_until 150 "baresip to register again after the blackhole" has_new_ok
+reregistered_ms=$(new_ok)
+stale_ok_ms=$(kam_ok_cseq | awk -v c="$stale_cseq" '$2 == c { print $1 }' | jq -sc .)
+cl_log "baresip registered again $(((reregistered_ms - bh_end_ms) / 1000)) s after the blackhole (stale CSeq $stale_cseq accepted at: $stale_ok_ms)"
+sleep 2
+
+# --- random loss, phone -> registrar only ---
+loss_start_ms=$(cl_now_ms)
+# Two rules with the same random drop, split on the IP total length only to count the segments that
+# carry data (SIP) apart from bare ACKs / FINs (IPv4 20 + TCP 32 with timestamps = 52 bytes).
+cl_nft_add loss-phone-to-cucm-data ip saddr "$CL_PHONE_IP" ip daddr "$CL_CUCM_IP" ip length '>' 52 \
+  numgen random mod 100 '<' "$LOSS_PCT"
+cl_nft_add loss-phone-to-cucm-other ip saddr "$CL_PHONE_IP" ip daddr "$CL_CUCM_IP" ip length '<=' 52 \
+  numgen random mod 100 '<' "$LOSS_PCT"
+loss_rules=$(cl_nft_ruleset)
+cl_log "loss $LOSS_PCT % phone->registrar for $LOSS_SECONDS s (longer until a SIP segment was dropped)"
+loss_deadline=$((loss_start_ms + LOSS_SECONDS * 1000))
+loss_max=$((loss_start_ms + LOSS_MAX_SECONDS * 1000))
+while (($(cl_now_ms) < loss_deadline)) ||
+  { (($(cl_nft_count loss-phone-to-cucm-data) == 0)) && (($(cl_now_ms) < loss_max)); }; do
+  baresip_alive || cl_die "baresip exited: $(tail -5 "$CL_WORK/baresip.log")"
+  sleep 0.2
+done
+loss_dropped_data=$(cl_nft_count loss-phone-to-cucm-data)
+loss_dropped_other=$(cl_nft_count loss-phone-to-cucm-other)
+cl_nft_del loss-phone-to-cucm-data
+cl_nft_del loss-phone-to-cucm-other
+loss_end_ms=$(cl_now_ms)
+cl_log "loss removed after $(((loss_end_ms - loss_start_ms) / 1000)) s: dropped $loss_dropped_data data and $loss_dropped_other other phone->registrar packets"
+((loss_dropped_data > 0)) || cl_log "WARNING: no SIP segment was dropped in the loss window: no REGISTER resent by TCP in it (run again)"
+
+# --- clean again: one more refresh sent and accepted after the loss, then stop baresip (un-REGISTER) ---
+sleep 3 # a REGISTER dropped just before the loss ended gets through now (TCP RTO 0.2 s, 0.4 s ...)
+clean_after=$(kam_rx_max_cseq)
+clean_ok() { kam_ok_cseq | awk -v c="$clean_after" '$2 > c { f = 1 } END { exit !f }'; }
+wait_until 40 "a refresh after the loss" clean_ok
+sleep 1
+stop_ms=$(cl_now_ms)
+baresip_stop
+sleep 1
+cl_capture_stop phone
+cl_capture_stop cucm
+end_ms=$(cl_now_ms)
+cl_kamailio_stop
+
+cl_publish phone sip-tcp-baresip-phone
+cl_publish cucm sip-tcp-baresip-cucm
+
+jq -n --argjson versions "$(cl_versions_json)" \
+  --arg baresip "$(grep -m1 -o 'baresip v[^ ]*' "$CL_WORK/baresip.log" || true)" \
+  --arg baresipPkg "$(dpkg-query -W -f '${Package} ${Version}' baresip-core 2>/dev/null || true)" \
+  --arg librePkg "$(dpkg-query -W -f '${Package} ${Version}' libre0 2>/dev/null || true)" \
+  --argjson start "$start_ms" --argjson stop "$end_ms" --argjson stopBaresip "$stop_ms" \
+  --argjson bs "$bh_start_ms" --argjson be "$bh_end_ms" --argjson secs "$BLACKHOLE_SECONDS" \
+  --argjson lastOk "$last_ok_ms" --argjson rereg "$reregistered_ms" \
+  --argjson bhUp "${bh_dropped_up:-0}" --argjson bhDown "${bh_dropped_down:-0}" --arg bhRules "$bh_rules" \
+  --argjson ls "$loss_start_ms" --argjson le "$loss_end_ms" --argjson pct "$LOSS_PCT" \
+  --argjson lossData "${loss_dropped_data:-0}" --argjson lossOther "${loss_dropped_other:-0}" \
+  --arg lossRules "$loss_rules" --argjson lossMin "$LOSS_SECONDS" --argjson lossMax "$LOSS_MAX_SECONDS" \
+  --argjson staleCseq "$stale_cseq" --argjson staleOk "$stale_ok_ms" \
+  --argjson notReceived "$(cl_not_received sip-tcp-baresip-phone sip-tcp-baresip-cucm)" \
+  --argjson regOk "$(cl_kamailio_times REG-OK | jq -sc .)" \
+  --argjson expired "$(cl_kamailio_times UL-EXPIRED | jq -sc .)" \
+  --argjson baresipLog "$(baresip_log_json)" \
+  --arg cucm "$CL_CUCM_IP" --arg phone "$CL_PHONE_IP" --argjson expires "$CL_EXPIRES" \
+  --argjson requested "$CL_REQUESTED_EXPIRES" --arg uuid "$BARESIP_UUID" \
+  '{capture: "sip-tcp-baresip",
+    files: {"sip-tcp-baresip-phone.pcap": "phone side: tcpdump -i eth0 in the phone namespace",
+            "sip-tcp-baresip-cucm.pcap": "registrar side: tcpdump -i eth0 in the registrar namespace"},
+    transport: "tcp",
+    phones: [{ip: $phone, software: "baresip", aor: ("sip:1001@" + $cucm), dn: "1001",
+              instance: ("urn:uuid:" + $uuid)}],
+    registrar: $cucm, requestedExpires: $requested, grantedExpires: $expires,
+    refreshRule: "baresip/libre sipreg: next REGISTER after rwait = 90 % of the granted expiry (18 s for 20 s); after a failed transaction it waits on its own back-off schedule",
+    blackholeStartMs: $bs, blackholeEndMs: $be, blackholeSeconds: $secs,
+    lastOkBeforeBlackholeMs: $lastOk,
+    registrationDeadlineMs: ($lastOk + $expires * 1000),
+    registrarExpiredMs: $expired,
+    reregisteredAfterBlackholeMs: $rereg,
+    staleRegisterCseq: $staleCseq, staleRegisterAcceptedMs: $staleOk,
+    blackhole: {droppedPhoneToRegistrar: $bhUp, droppedRegistrarToPhone: $bhDown,
+                where: "bridge namespace, nftables bridge family, forward hook (ARP still passes)",
+                nftRuleset: $bhRules},
+    loss: {percentPhoneToRegistrar: $pct, percentRegistrarToPhone: 0, startMs: $ls, endMs: $le,
+           minSeconds: $lossMin, maxSeconds: $lossMax,
+           droppedPhoneToRegistrar: ($lossData + $lossOther), droppedPhoneToRegistrarData: $lossData,
+           droppedPhoneToRegistrarOther: $lossOther,
+           where: "bridge namespace, nftables bridge family, forward hook", nftRuleset: $lossRules},
+    baresipStoppedMs: $stopBaresip,
+    registrarAcceptedMs: $regOk,
+    baresipLog: $baresipLog,
+    notReceived: $notReceived,
+    notes: ["Times are epoch milliseconds from the machine clock, the same clock as the pcap timestamps.",
+            "registrarAcceptedMs are the times kamailio accepted a REGISTER (its log), including the final un-REGISTER (Expires 0) sent when baresip was stopped; registrarExpiredMs is when its usrloc timer (every 2 s) removed an expired binding.",
+            "staleRegisterCseq is the CSeq of the refresh sent into the blackhole; staleRegisterAcceptedMs is when kamailio accepted that REGISTER anyway, from a TCP retransmission that got through after the blackhole (baresip had given up on the transaction by then); reregisteredAfterBlackholeMs is the first accepted REGISTER with a higher CSeq.",
+            "baresipLog is everything baresip printed (it reports state changes, not every refresh), each line stamped when the script read it."],
+    startMs: $start, endMs: $stop,
+    versions: ($versions + {baresip: $baresip, baresipPackage: $baresipPkg, librePackage: $librePkg})}' \
+  >"$CL_FIXDIR/sip-tcp-baresip.meta.json"
+cl_log "done"
