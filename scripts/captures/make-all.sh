@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerate every capture fixture in test/fixtures/captures/ (root needed; about 8 minutes, one
-# scenario after the other; CL_PARALLEL=1 runs the four at once, about 2.5 minutes).
+# scenario after the other; CL_PARALLEL=1 runs the five at once, about 2.5 minutes).
 #   bash scripts/captures/make-all.sh
 # sip-tcp-lossy depends on chance for a fast retransmission; when neither of its captures has one,
 # it is made again, up to CL_LOSSY_ATTEMPTS times in all (default 2).
@@ -26,7 +26,7 @@ lossy() {
 
 run() { if [[ $1 == sip-tcp-lossy ]]; then lossy; else bash "$dir/$1.sh"; fi; }
 
-scenarios=(sip-tcp-clean sip-tcp-lossy sip-tcp-blackhole sip-udp-lossy)
+scenarios=(sip-tcp-clean sip-tcp-lossy sip-tcp-blackhole sip-udp-lossy sip-tcp-baresip)
 if [[ ${CL_PARALLEL:-0} == 1 ]]; then
   pids=()
   for s in "${scenarios[@]}"; do
