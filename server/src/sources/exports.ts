@@ -25,6 +25,7 @@ import { TcpFlag } from '../model';
 import { SCCP_MESSAGES } from '../knowledge/sccpMessages';
 import { DayClock, monthIndex, zoneOffset } from './time';
 import type { ProblemSink } from './text';
+import { LineIssues } from './text';
 
 export interface ExportReaderOptions {
   /** Index of the source in the analysis. */
@@ -408,15 +409,6 @@ class Packet {
   }
 }
 
-interface Issue {
-  readonly code: string;
-  readonly severity: Severity;
-  readonly what: string;
-  readonly after: string;
-  count: number;
-  readonly lines: number[];
-}
-
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Reads Wireshark/tshark exports line by line into NetMessages (see the file comment for the dialects). */
@@ -431,7 +423,7 @@ export class ExportReader {
   private pending: Packet | null = null;
   private readonly scratch = new Packet();
   private readonly intern = new Map<string, string>();
-  private readonly issues = new Map<string, Issue>();
+  private readonly issues = new LineIssues();
   private clock = new DayClock(0);
   private rows = 0;
   private firstLine = 0;
@@ -1676,12 +1668,7 @@ export class ExportReader {
   }
 
   private issue(code: string, severity: Severity, what: string, line: number, after: string, count = 1): void {
-    const key = code + '\u0000' + what;
-    const got = this.issues.get(key);
-    if (got) {
-      got.count += count;
-      if (got.lines.length < 5) got.lines.push(line);
-    } else this.issues.set(key, { code, severity, what, after, count, lines: [line] });
+    this.issues.add(code, severity, what, line, after, count);
   }
 
   /** Closes the source: the last packet, the last table's dating, and the aggregated problems. */
@@ -1699,9 +1686,7 @@ export class ExportReader {
         P.add('export.unknown-dialect', 'warning', `No packet rows were recognised. Expected a Wireshark export (Export Packet Dissections as Plain Text or CSV, or a copied packet list with a No./Time/Source/Destination/Protocol/Info heading) or tshark output (the default summary, -T fields with -E header=y, or -V details).${hint}`, this.headlessLine || this.firstLine);
       }
     }
-    for (const i of this.issues.values()) {
-      P.add(i.code, i.severity, `${i.what} on ${count(i.count, 'line')} (${i.lines.join(', ')}${i.count > i.lines.length ? ', ...' : ''}); ${i.after}`, i.lines[0] ?? null);
-    }
+    this.issues.report(P);
     if (this.skipped.size) {
       let total = 0;
       let first = Infinity;
@@ -1738,7 +1723,6 @@ export class ExportReader {
     if (this.tables > 1) {
       P.add('export.tables', 'information', `This file holds ${this.tables} packet tables (headings on lines ${this.headingLines.slice(0, 8).join(', ')}${this.headingLines.length > 8 ? ', ...' : ''}); they are read as one list and frame numbers may repeat.`, this.headingLines[1] ?? null);
     }
-    this.issues.clear();
     this.skipped.clear();
     this.unknownPorts.clear();
     this.unknownZones.clear();

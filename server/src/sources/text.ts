@@ -30,6 +30,29 @@ export class ProblemSink {
   }
 }
 
+/** Problems of one kind on many lines, counted and reported once: "<what> on 12 lines (4, 5, 9, ...); <after>". */
+export class LineIssues {
+  private readonly issues = new Map<string, { code: string; severity: Severity; what: string; after: string; count: number; lines: number[] }>();
+
+  add(code: string, severity: Severity, what: string, line: number, after: string, count = 1): void {
+    const key = code + '\u0000' + what;
+    const got = this.issues.get(key);
+    if (got) {
+      got.count += count;
+      if (got.lines.length < 5) got.lines.push(line);
+    } else this.issues.set(key, { code, severity, what, after, count, lines: [line] });
+  }
+
+  /** One problem per kind into `sink` (`skip` leaves some codes out), then forgets them. */
+  report(sink: ProblemSink, skip?: (code: string) => boolean): void {
+    for (const i of this.issues.values()) {
+      if (skip?.(i.code)) continue;
+      sink.add(i.code, i.severity, `${i.what} on ${i.count} line${i.count === 1 ? '' : 's'} (${i.lines.join(', ')}${i.count > i.lines.length ? ', ...' : ''}); ${i.after}`, i.lines[0] ?? null);
+    }
+    this.issues.clear();
+  }
+}
+
 export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
 /** What the first bytes of a file say about its encoding; null when they look binary. */

@@ -24,6 +24,7 @@ import { sccpLabel } from '../decode/sccp';
 import { SCCP } from '../knowledge/sccpMessages';
 import { DayClock, dayOffsetBefore } from './time';
 import type { ProblemSink } from './text';
+import { LineIssues } from './text';
 
 export interface TraceReaderOptions {
   /** Index of the source (goes into every loc). */
@@ -153,15 +154,6 @@ class Station {
   constructor(readonly name: string) {}
 }
 
-interface Issue {
-  readonly code: string;
-  readonly severity: Severity;
-  readonly what: string;
-  readonly after: string;
-  count: number;
-  readonly lines: number[];
-}
-
 /** Reads CUCM SDL/SDI trace lines into NetMessages (SIP, SCCP, the TCP resets CUCM logs). Never throws. */
 export class TraceReader {
   /** In line order. Final once finish() has run (dates, addresses learnt later). */
@@ -170,7 +162,7 @@ export class TraceReader {
   private readonly intern = new ByteInterner(12);
   private readonly strings = new Map<string, string>();
   private readonly clock = new DayClock(0);
-  private readonly issues = new Map<string, Issue>();
+  private readonly issues = new LineIssues();
 
   // counters
   private records = 0;
@@ -755,12 +747,7 @@ export class TraceReader {
   }
 
   private issue(code: string, severity: Severity, what: string, line: number, after: string): void {
-    const key = code + '\u0000' + what;
-    const got = this.issues.get(key);
-    if (got) {
-      got.count++;
-      if (got.lines.length < 5) got.lines.push(line);
-    } else this.issues.set(key, { code, severity, what, after, count: 1, lines: [line] });
+    this.issues.add(code, severity, what, line, after);
   }
 
   /** Closes the source: a message cut by the end of the file, addresses learnt late, dates, aggregated problems. */
@@ -809,11 +796,7 @@ export class TraceReader {
     if (this.records === 0 && this.nonEmpty > 0) {
       P.add('trace.no-records', 'information', 'No CUCM SDL or SDI trace records were recognised in this file (lines like "00012345.001 |10:11:12.123 |AppInfo |..." or "10:11:12.123 CCM|..."); nothing was read from it.', this.firstNonRecordLine || null);
     }
-    for (const i of this.issues.values()) {
-      if (this.records === 0 && i.code === 'trace.bad-line') continue;
-      P.add(i.code, i.severity, `${i.what} on ${count(i.count, 'line')} (${i.lines.join(', ')}${i.count > i.lines.length ? ', ...' : ''}); ${i.after}`, i.lines[0] ?? null);
-    }
-    this.issues.clear();
+    this.issues.report(P, (code) => this.records === 0 && code === 'trace.bad-line');
     this.instances.clear();
     this.handles.clear();
     this.addresses.clear();
