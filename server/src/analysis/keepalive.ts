@@ -177,8 +177,6 @@ export class KeepaliveRules {
   private flushEnd(): void {
     if (this.curSource >= 0 && Number.isFinite(this.curEnd)) this.sourceEnd.set(this.curSource, this.curEnd);
   }
-  /** Flows closed early while streaming (their summaries are not kept). */
-  closedSummaries = 0;
   private readonly sourceEnd = new Map<number, number>();
   private nextId = 0;
 
@@ -728,7 +726,6 @@ export class KeepaliveRules {
 
   private forget(f: Flow): void {
     this.all.delete(f.id);
-    this.closedSummaries++;
     const drop = (m: Map<string, Flow[]>, key: string): void => {
       const l = m.get(key);
       if (!l) return;
