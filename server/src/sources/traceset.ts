@@ -103,16 +103,25 @@ const HEADER_TOD = /^\d{7,8}\.\d{3}\s*\|\s*(\d{2}):(\d{2}):(\d{2})\.(\d{3})\s*\|
 const SDI_TOD = /^(\d{2}):(\d{2}):(\d{2})\.(\d{3}) /m;
 const DAY = 86_400_000;
 
+/** The first `bytes` of a file as text (one character per byte), gunzipped when it is gzip. Throws when unreadable. */
+function headText(file: string, bytes: number): string {
+  const fd = fs.openSync(file, 'r');
+  const raw = Buffer.alloc(bytes);
+  let n: number;
+  try {
+    n = fs.readSync(fd, raw, 0, raw.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  let buf = raw.subarray(0, n);
+  if (buf[0] === 0x1f && buf[1] === 0x8b) buf = zlib.gunzipSync(buf, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).subarray(0, bytes);
+  return buf.toString('latin1');
+}
+
 /** Time of day (ms) of the first record in the file's first 256 KiB (gzip too), NaN when none. */
 function firstTimeOfDay(file: string): number {
   try {
-    const fd = fs.openSync(file, 'r');
-    const raw = Buffer.alloc(256 * 1024);
-    const n = fs.readSync(fd, raw, 0, raw.length, 0);
-    fs.closeSync(fd);
-    let buf = raw.subarray(0, n);
-    if (buf[0] === 0x1f && buf[1] === 0x8b) buf = zlib.gunzipSync(buf, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
-    const text = buf.subarray(0, 256 * 1024).toString('latin1');
+    const text = headText(file, 256 * 1024);
     const m = HEADER_TOD.exec(text) ?? SDI_TOD.exec(text);
     if (!m) return NaN;
     return ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + Number(m[4]);
@@ -150,13 +159,7 @@ export function traceSetReferenceDates(files: readonly string[], mtimes: readonl
  * the end of a record the previous file of the set was cut in. */
 export function continuationLines(file: string): string[] {
   try {
-    const fd = fs.openSync(file, 'r');
-    const raw = Buffer.alloc(64 * 1024);
-    const n = fs.readSync(fd, raw, 0, raw.length, 0);
-    fs.closeSync(fd);
-    let buf = raw.subarray(0, n);
-    if (buf[0] === 0x1f && buf[1] === 0x8b) buf = zlib.gunzipSync(buf, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).subarray(0, 64 * 1024);
-    const lines = buf.toString('latin1').split(/\r?\n/);
+    const lines = headText(file, 64 * 1024).split(/\r?\n/);
     const out: string[] = [];
     for (let i = 0; i < lines.length - 1 && out.length < 2000; i++) {
       const l = lines[i]!;
