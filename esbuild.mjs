@@ -30,4 +30,10 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  // the ladder webview: a browser script and its stylesheet (loaded from dist/webview, the only local resource root)
+  esbuild.build({
+    entryPoints: ['client/webview/ladder.ts'], outfile: 'dist/webview/ladder.js', bundle: true, platform: 'browser',
+    format: 'iife', target: 'chrome114', sourcemap: false, minify: true, logLevel: 'warning',
+  }),
+  esbuild.build({ entryPoints: ['client/webview/ladder.css'], outfile: 'dist/webview/ladder.css', bundle: true, minify: true, logLevel: 'warning' }),
 ]);

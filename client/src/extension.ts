@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { CAPTURE_SCHEME, registerCaptureView } from './captureView';
+import { LadderPanels } from './ladderPanel';
 
 const LANGUAGES = ['cucm-syslog', 'cucm-trace', 'capture-export'];
 let client: LanguageClient | undefined;
@@ -41,6 +42,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('cucmLens.showOutput', () => output?.show(true)),
   );
   registerCaptureView(context, () => client);
+  new LadderPanels(context, () => client).register();
   await client.start();
 }
 

@@ -1,4 +1,5 @@
-// The engine headless: `cucm-lens analyze [--format text|json|sarif] PATH...`.
+// The engine headless: `cucm-lens analyze [--format text|json|sarif] PATH...`, `messages`, and `ladder` (SVG,
+// Mermaid or the JSON model of the ladder diagram).
 // Exit 0 when analysed (whatever was found), 2 on unusable arguments or unreadable input (one line on stderr).
 
 import * as path from 'node:path';
@@ -10,32 +11,99 @@ import { DEFAULT_SETTINGS } from './settings';
 import { RULES } from './knowledge/rules';
 import { isoTime } from './sources/time';
 import manifest from '../../package.json';
+import { buildLadder } from './ladder/build';
+import { filterArrows } from './ladder/filter';
+import type { LadderFilter } from './ladder/filter';
+import type { LadderProtocol } from './ladder/model';
+import { LADDER_PROTOCOLS } from './ladder/model';
+import { renderSvg } from './ladder/svg';
+import { renderMermaid } from './ladder/mermaid';
+import { writeFile } from 'node:fs/promises';
 
 const USAGE = `usage: cucm-lens analyze [--format text|json|sarif] PATH...
        cucm-lens messages [--format text|json] PATH...
   PATH   files or folders (read recursively); formats are detected by content; - reads standard input
   analyze    findings: text for people (default), json {"sources":[...],"findings":[...]}, sarif (SARIF 2.1.0)
-  messages   every decoded message (alarms, SIP, SCCP, TCP, ARP), one object each: a text table or a JSON array`;
+       cucm-lens ladder [--svg FILE] [--mermaid FILE] [--json FILE] [--theme light|dark] [filters] PATH...
+  PATH   files or folders (read recursively); formats are detected by content; - reads standard input
+  analyze    findings: text for people (default), json {"sources":[...],"findings":[...]}, sarif (SARIF 2.1.0)
+  messages   every decoded message (alarms, SIP, SCCP, TCP, ARP), one object each: a text table or a JSON array
+  ladder     the ladder (sequence) diagram: --svg FILE, --mermaid FILE, --json FILE (the model); none: SVG on stdout
+             filters: --device TEXT (a participant's name or address contains it; repeatable), --protocol sip,sccp,
+             tcp,arp,tls,alarm, --rule ID (repeatable; '*' any finding), --from TIME, --to TIME (ISO 8601, UTC),
+             --search TEXT`;
 
 type Format = 'text' | 'json' | 'sarif';
 
 class UsageError extends Error {}
 
 interface Args {
-  command: 'analyze' | 'messages';
+  command: 'analyze' | 'messages' | 'ladder';
   format: Format;
   paths: string[];
+  ladder: LadderArgs;
+}
+
+interface LadderArgs {
+  svg: string | null;
+  mermaid: string | null;
+  json: string | null;
+  theme: 'light' | 'dark';
+  devices: string[];
+  protocols: LadderProtocol[];
+  rules: string[];
+  from: number | null;
+  to: number | null;
+  search: string;
+}
+
+function timeArg(name: string, v: string | undefined): number {
+  if (!v) throw new UsageError(`${name} needs a time (ISO 8601, e.g. 2026-11-23T12:42:56Z)`);
+  const t = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : v + 'Z');
+  if (!Number.isFinite(t)) throw new UsageError(`${name}: "${v}" is not an ISO 8601 time`);
+  return t;
 }
 
 function parseArgs(argv: string[]): Args | 'help' | 'version' {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') return 'help';
   if (argv[0] === '--version' || argv[0] === '-V') return 'version';
   const [command, ...rest] = argv;
-  if (command !== 'analyze' && command !== 'messages') throw new UsageError(`unknown command "${command}" (try: analyze, messages)`);
+  if (command !== 'analyze' && command !== 'messages' && command !== 'ladder') throw new UsageError(`unknown command "${command}" (try: analyze, messages, ladder)`);
   let format: Format = 'text';
   const paths: string[] = [];
+  const ladder: LadderArgs = { svg: null, mermaid: null, json: null, theme: 'light', devices: [], protocols: [], rules: [], from: null, to: null, search: '' };
+  const value = (i: number, name: string): string => {
+    const v = rest[i];
+    if (v === undefined || v === '') throw new UsageError(`${name} needs a value`);
+    return v;
+  };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
+    if (command === 'ladder' && a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = eq > 0 ? a.slice(0, eq) : a;
+      const known = ['--svg', '--mermaid', '--json', '--theme', '--device', '--protocol', '--rule', '--from', '--to', '--search'];
+      if (known.includes(name)) {
+        const v = eq > 0 ? a.slice(eq + 1) : value(++i, name);
+        if (name === '--svg') ladder.svg = v;
+        else if (name === '--mermaid') ladder.mermaid = v;
+        else if (name === '--json') ladder.json = v;
+        else if (name === '--theme') {
+          if (v !== 'light' && v !== 'dark') throw new UsageError(`--theme needs light or dark, not "${v}"`);
+          ladder.theme = v;
+        } else if (name === '--device') ladder.devices.push(v);
+        else if (name === '--protocol') {
+          for (const p of v.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean)) {
+            if (!(LADDER_PROTOCOLS as readonly string[]).includes(p)) throw new UsageError(`--protocol: "${p}" is not one of ${LADDER_PROTOCOLS.join(', ')}`);
+            ladder.protocols.push(p as LadderProtocol);
+          }
+        } else if (name === '--rule') ladder.rules.push(v);
+        else if (name === '--from') ladder.from = timeArg(name, v);
+        else if (name === '--to') ladder.to = timeArg(name, v);
+        else ladder.search = v;
+        continue;
+      }
+    }
     if (a === '--format' || a === '-f') {
       const v = rest[++i];
       if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format needs text, json or sarif${v ? `, not "${v}"` : ''}`);
@@ -53,7 +121,7 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
   }
   if (paths.length === 0) throw new UsageError(`${command} needs at least one file or folder`);
   if (command === 'messages' && format === 'sarif') throw new UsageError('messages has no sarif format (text or json)');
-  return { command, format, paths };
+  return { command, format, paths, ladder };
 }
 
 /** Buffered stdout that respects back-pressure, so a large report does not build one huge string. */
@@ -245,7 +313,7 @@ export async function main(argv: string[]): Promise<number> {
   let result: AnalysisResult;
   try {
     // analyze needs only the findings: the rules run as messages are read, so memory does not grow with the inputs
-    result = await analyzePaths(args.paths, DEFAULT_SETTINGS, { keepMessages: args.command === 'messages' });
+    result = await analyzePaths(args.paths, DEFAULT_SETTINGS, { keepMessages: args.command !== 'analyze' });
   } catch (e) {
     if (e instanceof UnreadableInputError) {
       process.stderr.write(`cucm-lens: ${e.message}\n`);
@@ -253,12 +321,47 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
+  if (args.command === 'ladder') return writeLadder(result, args.ladder);
   const out = new Out();
   if (args.command === 'messages') await writeMessages(out, result, args.format === 'json');
   else if (args.format === 'json') await writeJson(out, result);
   else if (args.format === 'sarif') await writeSarif(out, result);
   else await writeText(out, result);
   await out.flush();
+  return 0;
+}
+
+async function writeLadder(result: AnalysisResult, o: LadderArgs): Promise<number> {
+  const sources = result.sources.map((s) => ({ name: path.basename(s.file), uri: s.file }));
+  const model = buildLadder(result, { sources });
+  const needles = o.devices.map((d) => d.toLowerCase());
+  const participants = needles.length
+    ? model.participants.flatMap((p, i) => (needles.some((n) => `${p.label} ${p.sub} ${p.id}`.toLowerCase().includes(n)) ? [i] : []))
+    : [];
+  if (needles.length && participants.length === 0) {
+    process.stderr.write(`cucm-lens: no participant matches --device ${o.devices.join(', ')}\n`);
+    return 2;
+  }
+  const filter: LadderFilter = { participants, protocols: o.protocols, rules: o.rules, from: o.from, to: o.to, search: o.search };
+  const shown = filterArrows(model, filter);
+  const outputs: [string | null, () => string][] = [
+    [o.svg, () => renderSvg(model, shown, { theme: o.theme })],
+    [o.mermaid, () => renderMermaid(model, shown)],
+    [o.json, () => JSON.stringify(model)],
+  ];
+  const chosen = outputs.filter(([f]) => f !== null);
+  if (chosen.length === 0) chosen.push(['-', outputs[0]![1]]);
+  for (const [file, make] of chosen) {
+    const text = make();
+    if (file === '-') {
+      const out = new Out();
+      await out.write(text);
+      await out.flush();
+    } else await writeFile(file!, text);
+  }
+  if (chosen.some(([f]) => f !== '-')) {
+    process.stderr.write(`ladder: ${shown.length} of ${model.arrows.length} messages, ${model.participants.length} participants${model.omitted ? `, ${model.omitted} left out (cap)` : ''}\n`);
+  }
   return 0;
 }
 

@@ -281,3 +281,31 @@ test('a CUCM trace in the editor: flows in the outline beside the alarms, keepal
   const regLine = lines.findIndex((l) => /Incoming SIP TCP message/.test(l));
   assert.ok(folds.some((f) => f.startLine === regLine && f.endLine > regLine + 3), 'the traced SIP message folds under its record');
 });
+
+test('cucmLens/ladder: the ladder model of a decoded capture, with lines of its view; code lenses open it per flow', async () => {
+  const s = await start();
+  const file = path.join(ROOT, 'test', 'fixtures', 'captures', 'sip-tcp-lossy-cucm.pcap');
+  const viewUri = 'cucm-capture:' + pathToFileURL(file).pathname + '.txt';
+  const r = (await s.conn.sendRequest('cucmLens/captureView', { uri: pathToFileURL(file).href, view: viewUri })) as { text: string };
+  const lines = r.text.split('\n');
+  await s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: viewUri, languageId: 'capture-export', version: 1, text: r.text } });
+  await waitDiagnostics(s, viewUri);
+  const m = (await s.conn.sendRequest('cucmLens/ladder', { uri: viewUri })) as {
+    sources: { uri: string; name: string }[]; arrows: { label: string; line: number | null; src: number; retrans: number; flow: number }[]; flows: { id: number }[];
+  };
+  assert.equal(m.sources[0]!.uri, viewUri);
+  assert.equal(m.sources[0]!.name, 'sip-tcp-lossy-cucm.pcap');
+  assert.ok(m.arrows.length > 50);
+  // every arrow points at the view line that shows its frame
+  for (const a of m.arrows.filter((x) => x.label === 'REGISTER')) assert.match(lines[a.line! - 1]!, /\tRequest: REGISTER /);
+  for (const a of m.arrows.filter((x) => x.retrans > 0)) assert.match(lines[a.line! - 1]!, /\[TCP (Fast |Spurious )?Retransmission\]/);
+  const lenses = (await s.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: viewUri } })) as CodeLens[];
+  assert.ok(lenses.length >= 1);
+  for (const l of lenses) {
+    assert.equal(l.command!.command, 'cucmLens.showLadder');
+    assert.equal(l.command!.arguments![0], viewUri);
+    assert.ok(m.flows.some((f) => f.id === l.command!.arguments![1]), 'the lens names a flow of the model');
+  }
+  assert.equal(await s.conn.sendRequest('cucmLens/ladder', { uri: 'file:///not/open.txt' }), null);
+  assert.equal(await s.conn.sendRequest('cucmLens/ladder', { uri: 42 }), null);
+});

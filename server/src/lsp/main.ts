@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_SETTINGS, normaliseSettings } from '../settings';
 import type { Settings } from '../settings';
 import { DeviceIndex } from './workspaceSymbols';
-import { analyzeDocument, captureDocument, codeLenses, diagnostics, documentSymbols, foldingRanges, hover, inlayHints } from './service';
+import { analyzeDocument, captureDocument, codeLenses, ladderModel, diagnostics, documentSymbols, foldingRanges, hover, inlayHints } from './service';
 import { renderCaptureView } from './captureView';
 import type { CaptureView } from './captureView';
 import { analyzePaths } from '../engine';
@@ -185,6 +185,12 @@ connection.languages.inlayHint.on(async (p) => {
 connection.onCodeLens(async (p) => {
   const c = await current(p.textDocument.uri);
   return c ? codeLenses(c.a) : [];
+});
+/** cucmLens/ladder: the ladder model of an open document (null when the document is not open or not analysed). */
+connection.onRequest('cucmLens/ladder', async (p: { uri?: unknown }) => {
+  if (typeof p?.uri !== 'string') return null;
+  const c = await current(p.uri);
+  return c ? ladderModel(c.a) : null;
 });
 connection.onWorkspaceSymbol((p) => deviceIndex.query(workspaceFolders, p.query));
 connection.onDocumentSymbol(async (p) => {

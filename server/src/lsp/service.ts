@@ -12,6 +12,9 @@ import { md, netHover } from './netHover';
 import { analyzeTexts } from '../engine';
 import type { TextInput } from '../engine';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { buildLadder } from '../ladder/build';
+import type { LadderModel } from '../ladder/model';
 import * as zlib from 'node:zlib';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { traceNeighbours, traceSetMember, traceSetReferenceDates } from '../sources/traceset';
@@ -37,6 +40,8 @@ export interface DocAnalysis {
   readonly view?: CaptureView;
   /** Network messages by 0-based line, built on first use. */
   netByLine?: Map<number, NetMessage[]>;
+  /** The ladder model, built on first use. */
+  ladder?: LadderModel;
   /** Keepalives (first transmission or answer) by 0-based line, built on first use. */
   keepaliveByLine?: Map<number, { flow: FlowSummary; index: number; answer: boolean }>;
 }
@@ -454,7 +459,7 @@ export function codeLenses(a: DocAnalysis): CodeLens[] {
     if (flow.unanswered) parts.push(`${flow.unanswered} unanswered`);
     out.push({
       range: lineRange(l, 0, 0),
-      command: { title: `${flow.title}: ${parts.join(', ')}`, command: '' },
+      command: { title: `${flow.title}: ${parts.join(', ')}`, command: 'cucmLens.showLadder', arguments: [a.uri, flow.id] },
       data: { flow: flow.id },
     });
   }
@@ -632,3 +637,23 @@ export function foldingRanges(a: DocAnalysis, doc: TextDocument): FoldingRange[]
   return out;
 }
 
+
+// ---- ladder -------------------------------------------------------------------------------------------------------
+
+/** The ladder model of the document (and the trace-set neighbours it was analysed with). Lines are the lines each
+ * source's document shows (a capture: its decoded view). */
+export function ladderModel(a: DocAnalysis): LadderModel {
+  if (!a.ladder) {
+    const sources = a.result.sources.map((s, i) => {
+      const uri = i === 0 ? a.uri : s.file;
+      const file = s.file.startsWith('file:') ? fileURLToPath(s.file) : decodeURIComponent(s.file.replace(/^[a-z-]+:/, ''));
+      return { name: path.basename(file), uri };
+    });
+    a.ladder = buildLadder(a.result, {
+      sources,
+      lineOf: (loc) => (loc.source === 0 ? lineOf(a, loc) : loc.line),
+      title: sources[0]?.name ?? a.uri,
+    });
+  }
+  return a.ladder;
+}

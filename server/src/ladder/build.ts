@@ -1,0 +1,439 @@
+// Builds the ladder model from an analysis result: participants (phones by device name, CUCM nodes, other hosts,
+// ARP responders by MAC), one arrow per kept message, retransmissions numbered, findings attached to the messages
+// they point at, and bands for keepalive gaps, registration deadlines and unregistrations (alarms).
+
+import type { AlarmMessage, AnalysisResult, Finding, Message, NetMessage, SourceLocation } from '../model';
+import { TcpFlag } from '../model';
+import { ALARMS } from '../knowledge/alarms';
+import { UNREGISTER_REASONS } from '../knowledge/reasons';
+import type { LadderArrow, LadderBand, LadderFlow, LadderModel, LadderParticipant, LadderProtocol, LadderSource, SeverityRank } from './model';
+import { SEVERITY_RANK } from './model';
+
+export interface BuildOptions {
+  readonly title?: string;
+  /** One per analysed source, in order. */
+  readonly sources: readonly LadderSource[];
+  /** The 1-based line a location is shown on (captures shown through a decoded view); default: loc.line. */
+  readonly lineOf?: (loc: SourceLocation) => number | null;
+  /** At most this many arrows (the rest are counted in `omitted`). */
+  readonly maxArrows?: number;
+}
+
+export const DEFAULT_MAX_ARROWS = 250_000;
+const RETRANS = TcpFlag.Retransmission | TcpFlag.FastRetransmission | TcpFlag.SpuriousRetransmission;
+const SIP_PORTS = new Set([5060, 5061]);
+const SCCP_PORTS = new Set([2000, 2443]);
+const BROADCAST = /^(ff:ff:ff:ff:ff:ff|broadcast)$/i;
+
+const locKey = (loc: SourceLocation): string => `${loc.source}:${loc.frame ?? ''}:${loc.line ?? ''}`;
+const host = (endpoint: string): string => {
+  // "10.1.1.5:51234" -> "10.1.1.5"; IPv6 endpoints are written "[::1]:5060"
+  if (endpoint.startsWith('[')) return endpoint.slice(1, endpoint.indexOf(']'));
+  const i = endpoint.lastIndexOf(':');
+  return i > 0 && endpoint.indexOf(':') === i ? endpoint.slice(0, i) : endpoint;
+};
+
+/** The short label Wireshark's flow graph would show. */
+export function shortLabel(m: NetMessage): string {
+  const prefix = analysisPrefix(m);
+  if (m.sip) {
+    const s = m.sip;
+    const core = s.method ? s.method + (s.ciscoKeepAlive ? ' (keepalive)' : '') : s.status !== undefined ? `${s.status} ${s.reasonPhrase ?? ''}`.trim() : m.label;
+    return prefix + core;
+  }
+  if (m.sccp) return prefix + m.sccp.name;
+  if (m.kind === 'arp') {
+    const a = arpOf(m);
+    return a.op === 2 ? `ARP ${a.senderIp} is at ${a.senderMac}` : a.op === 1 ? `ARP Who has ${a.targetIp}? Tell ${a.senderIp}` : `ARP ${m.label}`;
+  }
+  if (m.kind === 'tcp') {
+    if (m.tcp) {
+      const f = m.tcp.flags;
+      const names: string[] = [];
+      if (f & 1) names.push('FIN');
+      if (f & 2) names.push('SYN');
+      if (f & 4) names.push('RST');
+      if (f & 8) names.push('PSH');
+      if (f & 16) names.push('ACK');
+      const len = m.tcp.len > 0 ? ` Len=${m.tcp.len}` : '';
+      return `${prefix}[${names.join(', ')}]${len}`;
+    }
+    const brackets = m.label.match(/\[[^\]]*\]/g);
+    return brackets ? brackets.join(' ') : m.label;
+  }
+  return prefix + m.label;
+}
+
+function analysisPrefix(m: NetMessage): string {
+  const a = m.tcp?.analysis ?? 0;
+  if (a & TcpFlag.SpuriousRetransmission) return '[TCP Spurious Retransmission] ';
+  if (a & TcpFlag.FastRetransmission) return '[TCP Fast Retransmission] ';
+  if (a & TcpFlag.Retransmission) return '[TCP Retransmission] ';
+  if (a & TcpFlag.DuplicateAck) return '[TCP Dup ACK] ';
+  if (a & TcpFlag.ZeroWindow) return '[TCP ZeroWindow] ';
+  if (a & TcpFlag.LostSegment) return '[TCP Previous segment not captured] ';
+  if (a & TcpFlag.OutOfOrder) return '[TCP Out-Of-Order] ';
+  if (a & TcpFlag.AckedUnseen) return '[TCP ACKed unseen segment] ';
+  if (a & TcpFlag.ZeroWindowProbe) return '[TCP ZeroWindowProbe] ';
+  if (a & TcpFlag.KeepAlive) return '[TCP Keep-Alive] ';
+  if (a & TcpFlag.KeepAliveAck) return '[TCP Keep-Alive ACK] ';
+  if (a & TcpFlag.WindowUpdate) return '[TCP Window Update] ';
+  if (!m.tcp) {
+    const lead = m.label.match(/^(\[TCP [^\]]*\]\s*)+/);
+    if (lead) return lead[0].replace(/\s*$/, ' ');
+  }
+  return '';
+}
+
+function isRetransmission(m: NetMessage): boolean {
+  if (m.tcp) return (m.tcp.analysis & RETRANS) !== 0;
+  return /\[TCP (Fast |Spurious )?Retransmission\]/.test(m.label);
+}
+
+interface Arp {
+  op: number;
+  senderMac: string;
+  senderIp: string;
+  targetMac: string;
+  targetIp: string;
+}
+
+const ARP_REPLY = /^\s*(\S+) is at (\S+)/i;
+const ARP_REQUEST = /who has (\S+?)\?\s*Tell (\S+)/i;
+
+/** ARP fields from the decoded packet, or from an export's Info column ("… is at …", "Who has …? Tell …"). */
+function arpOf(m: NetMessage): Arp {
+  if (m.arp) return m.arp;
+  const srcMac = m.srcMac ?? m.src, dstMac = m.dstMac ?? m.dst;
+  const reply = ARP_REPLY.exec(m.label);
+  if (reply) return { op: 2, senderIp: reply[1]!, senderMac: reply[2]!, targetMac: dstMac, targetIp: '' };
+  const req = ARP_REQUEST.exec(m.label);
+  if (req) return { op: 1, senderIp: req[2]!, senderMac: srcMac, targetMac: dstMac, targetIp: req[1]! };
+  return { op: 0, senderIp: '', senderMac: srcMac, targetMac: dstMac, targetIp: '' };
+}
+
+class Participants {
+  readonly list: LadderParticipant[] = [];
+  private readonly index = new Map<string, number>();
+  /** IP → device name (SIP Contact/From, SCCP Register). */
+  readonly deviceOfIp = new Map<string, string>();
+  readonly cucmIps = new Set<string>();
+  /** MAC → IP, from ARP requests (the asker's own pair). */
+  readonly ipOfMac = new Map<string, string>();
+  readonly phoneIps = new Set<string>();
+
+  get(id: string, make: () => Omit<LadderParticipant, 'id'>): number {
+    let i = this.index.get(id);
+    if (i === undefined) {
+      i = this.list.length;
+      this.list.push({ id, ...make() });
+      this.index.set(id, i);
+    }
+    return i;
+  }
+
+  find(id: string): number | undefined {
+    return this.index.get(id);
+  }
+
+  ip(ip: string): number {
+    return this.get(`ip:${ip}`, () => {
+      const dev = this.deviceOfIp.get(ip);
+      if (dev) return { label: dev, sub: ip, kind: 'phone' };
+      if (this.cucmIps.has(ip)) return { label: `CUCM ${ip}`, sub: 'call control', kind: 'cucm' };
+      if (this.phoneIps.has(ip)) return { label: ip, sub: 'phone', kind: 'phone' };
+      return { label: ip, sub: '', kind: 'host' };
+    });
+  }
+}
+
+/** Learns roles before any column is made, so a column's title does not depend on which message came first. */
+function learnRoles(messages: readonly Message[], p: Participants): void {
+  for (const m of messages) {
+    if (m.kind === 'alarm') {
+      if (m.device && m.ip) p.deviceOfIp.set(m.ip, m.device);
+      continue;
+    }
+    if (m.kind === 'arp') {
+      const a = arpOf(m);
+      if (a.op === 1 && a.senderIp && a.senderMac) p.ipOfMac.set(a.senderMac.toLowerCase(), a.senderIp);
+      continue;
+    }
+    if (m.sip) {
+      if (m.sip.method) {
+        if (m.sip.method === 'REGISTER') {
+          p.phoneIps.add(m.src);
+          p.cucmIps.add(m.dst);
+        }
+        if (m.sip.device) p.deviceOfIp.set(m.src, m.sip.device);
+      } else if (m.sip.device && m.sip.cseqMethod === 'REGISTER') p.deviceOfIp.set(m.dst, m.sip.device);
+      if (SIP_PORTS.has(m.dstPort) && m.sip.method === 'REGISTER') p.cucmIps.add(m.dst);
+    } else if (m.sccp) {
+      const toServer = SCCP_PORTS.has(m.dstPort) || (!SCCP_PORTS.has(m.srcPort) && /KeepAlive$|^Register/.test(m.sccp.name));
+      const phone = toServer ? m.src : m.dst;
+      p.phoneIps.add(phone);
+      p.cucmIps.add(toServer ? m.dst : m.src);
+      if (m.sccp.device) p.deviceOfIp.set(phone, m.sccp.device);
+    }
+  }
+  for (const ip of p.deviceOfIp.keys()) p.cucmIps.delete(ip);
+}
+
+interface Building {
+  arrows: Omit<LadderArrow, 'sev' | 'rules' | 'lost' | 'unanswered'>[];
+  /** The first arrow of each location (a frame can carry several messages: they follow it). */
+  byLoc: Map<string, number>;
+}
+
+/** The arrows at a location: the first and the ones right after it with the same location. */
+function* arrowsAt(b: Building, loc: SourceLocation): Generator<number> {
+  const first = b.byLoc.get(locKey(loc));
+  if (first === undefined) return;
+  const a0 = b.arrows[first]!;
+  for (let i = first; i < b.arrows.length; i++) {
+    const a = b.arrows[i]!;
+    if (i > first && (a.src !== a0.src || a.frame !== a0.frame || a.line !== a0.line || a.t !== a0.t)) break;
+    yield i;
+  }
+}
+
+/** The ladder model of an analysis result. */
+export function buildLadder(result: AnalysisResult, opts: BuildOptions): LadderModel {
+  const max = opts.maxArrows ?? DEFAULT_MAX_ARROWS;
+  const lineOf = opts.lineOf ?? ((loc: SourceLocation) => loc.line);
+  const p = new Participants();
+  learnRoles(result.messages, p);
+
+  // time order, stable; untimed messages keep their place in their source after the timed ones
+  const order = result.messages.map((_, i) => i);
+  const tOf = (i: number): number => {
+    const t = result.messages[i]!.time;
+    return Number.isFinite(t) ? t : Infinity;
+  };
+  order.sort((a, b) => tOf(a) - tOf(b) || result.messages[a]!.loc.source - result.messages[b]!.loc.source || a - b);
+
+  // flows: by their keepalive records' locations, then by endpoints
+  const flowOfLoc = new Map<string, number>();
+  const flowOfEnds = new Map<string, number>();
+  for (const f of result.flows) {
+    for (const k of f.keepalives) {
+      flowOfLoc.set(locKey(k.loc), f.id);
+      if (k.responseLoc) flowOfLoc.set(locKey(k.responseLoc), f.id);
+    }
+    const ends = f.protocol === 'sip' ? `${host(f.phone)}|${host(f.server)}` : `${f.phone}|${f.server}`;
+    if (!flowOfEnds.has(ends)) flowOfEnds.set(ends, f.id);
+  }
+  const flowOf = (m: NetMessage): number => {
+    const byLoc = flowOfLoc.get(locKey(m.loc));
+    if (byLoc !== undefined) return byLoc;
+    if (m.kind === 'arp') return -1;
+    for (const [a, b] of [[m.src, m.dst], [m.dst, m.src]] as const) {
+      const aPort = a === m.src ? m.srcPort : m.dstPort;
+      const bPort = a === m.src ? m.dstPort : m.srcPort;
+      const sip = flowOfEnds.get(`${a}|${b}`);
+      if (sip !== undefined) return sip;
+      const sccp = flowOfEnds.get(`${a}:${aPort}|${b}:${bPort}`) ?? flowOfEnds.get(`${a}:${aPort}|${b}`);
+      if (sccp !== undefined) return sccp;
+    }
+    return -1;
+  };
+
+  const b: Building = { arrows: [], byLoc: new Map() };
+  const resends = new Map<string, number>();
+  let broadcast = -1;
+  let omitted = 0;
+  for (const i of order) {
+    const m = result.messages[i]!;
+    if (b.arrows.length >= max) {
+      omitted++;
+      continue;
+    }
+    const t = Number.isFinite(m.time) ? m.time : null;
+    const line = lineOf(m.loc);
+    if (m.kind === 'alarm') {
+      const col = alarmColumn(m, p);
+      if (!b.byLoc.has(locKey(m.loc))) b.byLoc.set(locKey(m.loc), b.arrows.length);
+      b.arrows.push({
+        t, from: col, to: col, label: alarmLabel(m), detail: alarmDetail(m), proto: 'alarm', src: m.loc.source, line,
+        frame: m.loc.frame, flow: -1, retrans: 0,
+      });
+      continue;
+    }
+    let from: number, to: number;
+    if (m.kind === 'arp') {
+      const arp = arpOf(m);
+      const known = (ip: string): boolean => !!ip && (p.find(`ip:${ip}`) !== undefined || p.phoneIps.has(ip) || p.cucmIps.has(ip) || p.deviceOfIp.has(ip));
+      const macColumn = (mac: string, sub: string): number => {
+        const ip = p.ipOfMac.get(mac.toLowerCase());
+        if (ip && known(ip)) return p.ip(ip);
+        return p.get(`mac:${mac.toLowerCase()}`, () => ({ label: mac, sub: sub || (ip ?? ''), kind: 'mac' }));
+      };
+      if (arp.op === 2) {
+        // a reply: the responder by MAC (what matters is who answered), to the asker by IP when known
+        const mac = arp.senderMac || m.srcMac || m.src;
+        from = p.get(`mac:${mac.toLowerCase()}`, () => ({ label: mac, sub: arp.senderIp ? `ARP for ${arp.senderIp}` : 'ARP', kind: 'mac' }));
+        to = known(arp.targetIp) ? p.ip(arp.targetIp) : macColumn(arp.targetMac || m.dstMac || m.dst, arp.targetIp);
+      } else {
+        from = known(arp.senderIp) ? p.ip(arp.senderIp) : macColumn(arp.senderMac || m.srcMac || m.src, arp.senderIp);
+        const dst = m.dstMac ?? m.dst;
+        if (!dst || BROADCAST.test(dst)) {
+          if (broadcast < 0) broadcast = p.get('broadcast', () => ({ label: 'Broadcast', sub: 'ff:ff:ff:ff:ff:ff', kind: 'broadcast' }));
+          to = broadcast;
+        } else to = macColumn(dst, arp.targetIp);
+      }
+    } else {
+      from = p.ip(m.src);
+      to = p.ip(m.dst);
+    }
+    let retrans = 0;
+    if (m.kind !== 'arp' && isRetransmission(m)) {
+      // per original frame (a segment can carry several SIP messages: each is counted on its own)
+      const what = m.label.replace(/^(\[TCP [^\]]*\]\s*)+/, '');
+      const key = m.tcp?.refFrame !== undefined ? `${m.loc.source}#${m.tcp.refFrame}|${what}` : `${m.loc.source}|${m.src}:${m.srcPort}|${m.dst}:${m.dstPort}|${m.tcp?.seq ?? ''}|${what}`;
+      retrans = (resends.get(key) ?? 0) + 1;
+      resends.set(key, retrans);
+    }
+    const ports = Number.isFinite(m.srcPort) ? [`${m.src}:${m.srcPort}`, `${m.dst}:${m.dstPort}`] : [m.src, m.dst];
+    if (!b.byLoc.has(locKey(m.loc))) b.byLoc.set(locKey(m.loc), b.arrows.length);
+    b.arrows.push({
+      t, from, to, label: shortLabel(m), detail: `${ports[0]} → ${ports[1]}${m.transport ? ` (${m.transport.toUpperCase()})` : ''}: ${m.label}`,
+      proto: m.kind as LadderProtocol, src: m.loc.source, line, frame: m.loc.frame, flow: flowOf(m), retrans,
+    });
+  }
+
+  // findings on arrows; bands from the keepalive findings
+  const sev = new Int8Array(b.arrows.length).fill(-1);
+  const rules: (string[] | undefined)[] = new Array(b.arrows.length);
+  const lost = new Uint8Array(b.arrows.length);
+  const bands: LadderBand[] = [];
+  const ruleSet = new Set<string>();
+  for (const f of result.findings) {
+    const at = b.byLoc.get(locKey(f.loc));
+    ruleSet.add(f.rule);
+    for (const k of arrowsAt(b, f.loc)) {
+      const r = SEVERITY_RANK[f.severity] ?? 3;
+      if (sev[k]! < 0 || r < sev[k]!) sev[k] = r;
+      (rules[k] ??= []).includes(f.rule) || rules[k]!.push(f.rule);
+      if (f.rule === 'capture.not-received') lost[k] = 1;
+    }
+    const band = bandOf(f, at === undefined ? undefined : b.arrows[at]);
+    if (band) bands.push(band);
+  }
+  const unanswered = new Uint8Array(b.arrows.length);
+  for (const f of result.flows) {
+    for (const k of f.keepalives) {
+      if (k.response) continue;
+      for (const i of arrowsAt(b, k.loc)) if (b.arrows[i]!.retrans === 0 && b.arrows[i]!.proto !== 'tcp') unanswered[i] = 1;
+    }
+  }
+  bands.push(...unregistrations(result.messages, b));
+
+  const arrows: LadderArrow[] = b.arrows.map((a, i) => ({
+    ...a, sev: sev[i] as SeverityRank, rules: rules[i] ?? [], lost: lost[i] === 1, unanswered: unanswered[i] === 1,
+  }));
+  const flows: LadderFlow[] = result.flows.map((f) => ({ id: f.id, title: f.title, protocol: f.protocol }));
+  const dated = result.messages.some((m) => m.dated && Number.isFinite(m.time));
+  return {
+    version: 1, title: opts.title ?? opts.sources.map((s) => s.name).join(', '), sources: opts.sources, participants: p.list, arrows,
+    bands: bands.sort((x, y) => x.from - y.from), flows, rules: [...ruleSet].sort(), dated, omitted,
+  };
+}
+
+function alarmColumn(m: AlarmMessage, p: Participants): number {
+  if (m.ip && p.find(`ip:${m.ip}`) !== undefined) return p.ip(m.ip);
+  if (m.ip && (p.deviceOfIp.has(m.ip) || p.phoneIps.has(m.ip))) return p.ip(m.ip);
+  if (m.device) return p.get(`dev:${m.device}`, () => ({ label: m.device, sub: m.ip || 'alarms', kind: 'phone' }));
+  const node = m.node || 'CUCM';
+  return p.get(`node:${node}`, () => ({ label: node, sub: 'alarms', kind: 'node' }));
+}
+
+function alarmLabel(m: AlarmMessage): string {
+  const info = ALARMS.get(m.name);
+  let reason = '';
+  if (Number.isFinite(m.reason)) {
+    const r = info?.reasons?.get(m.reason);
+    reason = r ? ` (${m.reason} ${r.name})` : ` (Reason ${m.reason})`;
+  }
+  return `${m.name}${reason}`;
+}
+
+function alarmDetail(m: AlarmMessage): string {
+  const bits = [m.name];
+  if (m.device) bits.push(m.device);
+  if (m.ip) bits.push(m.ip);
+  if (Number.isFinite(m.reason)) bits.push(`Reason=${m.reason}`);
+  if (m.lastSignal) bits.push(`LastSignalReceived=${m.lastSignal}`);
+  if (m.node) bits.push(`node ${m.node}`);
+  return bits.join(' · ');
+}
+
+function num(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : NaN;
+}
+
+function secs(ms: number): string {
+  return ms >= 60_000 ? `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+type Built = Omit<LadderArrow, 'sev' | 'rules' | 'lost' | 'unanswered'>;
+
+function bandOf(f: Finding, a: Built | undefined): LadderBand | null {
+  if (!a || !Number.isFinite(f.time)) return null;
+  const cols = [a.from, a.to];
+  const ev = f.evidence;
+  switch (f.rule) {
+    case 'sip.register.late': {
+      const interval = num(ev['intervalMs']), expected = num(ev['expectedMs']);
+      if (!Number.isFinite(interval) || a.t === null) return null;
+      return { kind: 'gap', from: a.t - interval, to: a.t, cols, rule: f.rule, flow: a.flow, label: `${secs(interval)} since the last 200 OK (expected ${secs(expected)})` };
+    }
+    case 'sccp.keepalive.missed': {
+      const gap = num(ev['gapMs']), interval = num(ev['intervalMs']);
+      if (!Number.isFinite(gap) || a.t === null) return null;
+      return { kind: 'gap', from: a.t - gap, to: a.t, cols, rule: f.rule, flow: a.flow, label: `no KeepAlive for ${secs(gap)} (expected every ${secs(interval)})` };
+    }
+    case 'sip.register.expired': {
+      const deadline = num(ev['deadlineMs']);
+      if (!Number.isFinite(deadline)) return null;
+      return { kind: 'deadline', from: deadline, to: deadline, cols, rule: f.rule, flow: a.flow, label: `registration expires (${num(ev['grantedS'])} s granted)` };
+    }
+    default:
+      return null;
+  }
+}
+
+/** EndPointUnregistered … EndPointRegistered of the same device (or the end of the timeline): a band on its column. */
+function unregistrations(messages: readonly Message[], b: Building): LadderBand[] {
+  const out: LadderBand[] = [];
+  const open = new Map<string, { m: AlarmMessage; col: number }>();
+  let end = -Infinity;
+  const alarms: AlarmMessage[] = [];
+  for (const m of messages) {
+    if (Number.isFinite(m.time) && m.time > end) end = m.time;
+    if (m.kind === 'alarm' && m.device && Number.isFinite(m.time)) alarms.push(m);
+  }
+  alarms.sort((x, y) => x.time - y.time);
+  for (const m of alarms) {
+    const family = ALARMS.get(m.name)?.family;
+    const at = b.byLoc.get(locKey(m.loc));
+    if (at === undefined) continue;
+    const col = b.arrows[at]!.from;
+    if (family === 'unregistered') {
+      if (!open.has(m.device)) open.set(m.device, { m, col });
+    } else if (family === 'registered') {
+      const o = open.get(m.device);
+      if (o) {
+        out.push(unregBand(o.m, o.col, m.time, true));
+        open.delete(m.device);
+      }
+    }
+  }
+  for (const o of open.values()) out.push(unregBand(o.m, o.col, Math.max(end, o.m.time), false));
+  return out;
+}
+
+function unregBand(m: AlarmMessage, col: number, to: number, closed: boolean): LadderBand {
+  const r = Number.isFinite(m.reason) ? UNREGISTER_REASONS.get(m.reason) : undefined;
+  const why = Number.isFinite(m.reason) ? ` (Reason ${m.reason}${r ? ` ${r.name}` : ''})` : '';
+  return { kind: 'unregistered', from: m.time, to, cols: [col], rule: 'alarm', flow: -1, label: closed ? `${m.device} unregistered${why} for ${secs(to - m.time)}` : `${m.device} unregistered${why}; no re-registration seen` };
+}

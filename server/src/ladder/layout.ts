@@ -1,0 +1,324 @@
+// Ladder layout and drawing, as plain shapes. One row per arrow, time flowing down; an idle stretch longer than
+// `idleMs` between two rows becomes a short separator row saying how long it was (compressed time). Anything placed
+// by time (bands, deadlines) is put between the rows it falls between.
+//
+// The shapes are data ({tag, attrs, text}); the SVG export serialises them with escaping and the webview makes DOM
+// nodes from them with setAttribute/textContent, so trace text never becomes markup. Attribute names and the
+// values of `class`, coordinates and paths come from this file only; untrusted text goes in `text` alone.
+
+import type { LadderArrow, LadderBand, LadderModel } from './model';
+
+export interface LayoutOptions {
+  /** Gaps longer than this (ms) between consecutive shown arrows get a separator row. */
+  readonly idleMs: number;
+  readonly rowH: number;
+  readonly idleH: number;
+  readonly colW: number;
+  /** Width of the time column on the left. */
+  readonly gutter: number;
+  /** Height of the participant header. */
+  readonly header: number;
+}
+
+export const DEFAULT_LAYOUT: LayoutOptions = { idleMs: 2000, rowH: 26, idleH: 20, colW: 190, gutter: 170, header: 46 };
+
+export interface Layout {
+  readonly opts: LayoutOptions;
+  /** Arrow index per row, -1 for an idle separator. */
+  readonly rowArrow: Int32Array;
+  /** Top of each row (body coordinates: 0 is the first row, below the header). */
+  readonly rowTop: Float64Array;
+  /** Time of each row (separators: the middle of the idle stretch); NaN when unknown. */
+  readonly rowTime: Float64Array;
+  /** Separators: the idle duration (ms); arrows: the time since the previous shown arrow (NaN for the first). */
+  readonly rowDelta: Float64Array;
+  /** Rows with a known time come first; this many. */
+  readonly timedRows: number;
+  /** Centre x of each participant's column, -1 when hidden. */
+  readonly colX: Float64Array;
+  /** Participant indexes shown, left to right. */
+  readonly cols: readonly number[];
+  /** Row of each shown arrow (by arrow index), -1 when not shown. */
+  readonly rowOfArrow: Int32Array;
+  readonly bodyHeight: number;
+  readonly width: number;
+  /** First timed arrow shown (relative times count from here), NaN when none. */
+  readonly t0: number;
+}
+
+/** Lays out the given arrows (indexes into model.arrows, in model order). */
+export function layoutLadder(model: LadderModel, shown: ArrayLike<number>, opts: LayoutOptions = DEFAULT_LAYOUT): Layout {
+  const n = shown.length;
+  // columns: participants touched by shown arrows (keeping the model's order, which is first appearance)
+  const used = new Uint8Array(model.participants.length);
+  for (let k = 0; k < n; k++) {
+    const a = model.arrows[shown[k]!]!;
+    used[a.from] = 1;
+    used[a.to] = 1;
+  }
+  const cols: number[] = [];
+  const colX = new Float64Array(model.participants.length).fill(-1);
+  for (let p = 0; p < used.length; p++) {
+    if (!used[p]) continue;
+    colX[p] = opts.gutter + cols.length * opts.colW + opts.colW / 2;
+    cols.push(p);
+  }
+  let separators = 0;
+  let prev = NaN;
+  for (let k = 0; k < n; k++) {
+    const t = model.arrows[shown[k]!]!.t;
+    if (t !== null && Number.isFinite(prev) && t - prev > opts.idleMs) separators++;
+    if (t !== null) prev = t;
+  }
+  const rows = n + separators;
+  const rowArrow = new Int32Array(rows);
+  const rowTop = new Float64Array(rows);
+  const rowTime = new Float64Array(rows);
+  const rowDelta = new Float64Array(rows);
+  const rowOfArrow = new Int32Array(model.arrows.length).fill(-1);
+  let y = 0, r = 0, timed = 0;
+  prev = NaN;
+  let t0 = NaN;
+  for (let k = 0; k < n; k++) {
+    const i = shown[k]!;
+    const t = model.arrows[i]!.t;
+    if (t !== null && Number.isFinite(prev) && t - prev > opts.idleMs) {
+      rowArrow[r] = -1;
+      rowTop[r] = y;
+      rowTime[r] = (t + prev) / 2;
+      rowDelta[r] = t - prev;
+      y += opts.idleH;
+      r++;
+      timed = r;
+    }
+    rowArrow[r] = i;
+    rowTop[r] = y;
+    rowTime[r] = t === null ? NaN : t;
+    rowDelta[r] = t !== null && Number.isFinite(prev) ? t - prev : NaN;
+    rowOfArrow[i] = r;
+    if (t !== null) {
+      if (!Number.isFinite(t0)) t0 = t;
+      prev = t;
+      timed = r + 1;
+    }
+    y += opts.rowH;
+    r++;
+  }
+  return {
+    opts, rowArrow, rowTop, rowTime, rowDelta, timedRows: timed, colX, cols, rowOfArrow, bodyHeight: y,
+    width: opts.gutter + Math.max(1, cols.length) * opts.colW, t0,
+  };
+}
+
+/** The row centre's y. */
+function rowMid(l: Layout, r: number): number {
+  return l.rowTop[r]! + (l.rowArrow[r]! < 0 ? l.opts.idleH : l.opts.rowH) / 2;
+}
+
+/** The y a time falls at: between the rows it falls between, proportionally. */
+export function yOfTime(l: Layout, t: number): number {
+  const n = l.timedRows;
+  if (n === 0 || !Number.isFinite(t)) return 0;
+  if (t <= l.rowTime[0]!) return l.rowTop[0]!;
+  if (t >= l.rowTime[n - 1]!) return n === l.rowTime.length ? l.bodyHeight : l.rowTop[n]!;
+  let lo = 0, hi = n - 1; // rowTime[lo] <= t < rowTime[hi]
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (l.rowTime[mid]! <= t) lo = mid;
+    else hi = mid;
+  }
+  const t1 = l.rowTime[lo]!, t2 = l.rowTime[hi]!;
+  const y1 = rowMid(l, lo), y2 = rowMid(l, hi);
+  return t2 > t1 ? y1 + ((t - t1) / (t2 - t1)) * (y2 - y1) : y1;
+}
+
+/** The first row whose bottom is below y. */
+export function rowAtY(l: Layout, y: number): number {
+  let lo = 0, hi = l.rowTop.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const bottom = l.rowTop[mid]! + (l.rowArrow[mid]! < 0 ? l.opts.idleH : l.opts.rowH);
+    if (bottom <= y) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+// ---- shapes ------------------------------------------------------------------------------------------------------
+
+export interface Shape {
+  readonly tag: 'g' | 'line' | 'rect' | 'text' | 'path' | 'title';
+  readonly attrs: Readonly<Record<string, string | number>>;
+  /** Text content (untrusted text goes here only). */
+  readonly text?: string;
+  readonly children?: readonly Shape[];
+}
+
+const PROTO_CLASS: Record<string, string> = { sip: 'p-sip', sccp: 'p-sccp', tcp: 'p-tcp', arp: 'p-arp', tls: 'p-tls', alarm: 'p-alarm' };
+const SEV_CLASS = ['sev-error', 'sev-warning', 'sev-info', 'sev-hint'];
+
+/** "12:42:56.123" (UTC) or "" */
+export function clockOf(t: number, dated: boolean): string {
+  if (!Number.isFinite(t)) return '';
+  const iso = new Date(t).toISOString();
+  return dated ? `${iso.slice(0, 10)} ${iso.slice(11, 23)}` : iso.slice(11, 23);
+}
+
+export function durationText(ms: number): string {
+  if (!Number.isFinite(ms)) return '';
+  if (ms < 1) return `${(ms * 1000).toFixed(0)} µs`;
+  if (ms < 1000) return `${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(s < 10 ? 3 : 1)} s`;
+  const total = Math.round(s);
+  const d = Math.floor(total / 86_400), h = Math.floor((total % 86_400) / 3600), m = Math.floor((total % 3600) / 60), sec = total % 60;
+  if (d) return h ? `${d} d ${h} h` : `${d} d`;
+  return h ? `${h} h ${m} min` : sec ? `${m} min ${sec} s` : `${m} min`;
+}
+
+/** "+12.345 s", "+2:30.419", "+1:02:30.419" */
+export function relativeText(ms: number): string {
+  if (!Number.isFinite(ms)) return '';
+  const sign = ms < 0 ? '−' : '+';
+  const abs = Math.abs(ms);
+  if (abs < 60_000) return `${sign}${(abs / 1000).toFixed(3)} s`;
+  const totalMs = Math.round(abs);
+  const d = Math.floor(totalMs / 86_400_000);
+  const h = Math.floor((totalMs % 86_400_000) / 3_600_000), m = Math.floor((totalMs % 3_600_000) / 60_000), s = (totalMs % 60_000) / 1000;
+  const ss = s.toFixed(3).padStart(6, '0');
+  const hms = `${h}:${String(m).padStart(2, '0')}:${ss}`;
+  return d ? `${sign}${d} d ${hms}` : h ? `${sign}${hms}` : `${sign}${m}:${ss}`;
+}
+
+/** Cuts long text for a column-wide label (the full text is in the title). */
+export function fit(text: string, chars: number): string {
+  return text.length > chars ? text.slice(0, Math.max(1, chars - 1)) + '…' : text;
+}
+
+/** The participant header (y from 0 to opts.header). */
+export function drawHeader(model: LadderModel, l: Layout): Shape[] {
+  const out: Shape[] = [];
+  const chars = Math.floor(l.opts.colW / 7.2);
+  out.push({ tag: 'text', attrs: { x: 8, y: 20, class: 'hdr-time' }, text: 'time' });
+  out.push({ tag: 'text', attrs: { x: 8, y: 36, class: 'hdr-sub' }, text: model.dated ? 'UTC, relative' : 'time of day, relative' });
+  for (const p of l.cols) {
+    const part = model.participants[p]!;
+    const x = l.colX[p]!;
+    out.push({
+      tag: 'g', attrs: { class: `col col-${part.kind}`, 'data-col': p }, children: [
+        { tag: 'title', attrs: {}, text: `${part.label}${part.sub ? ` (${part.sub})` : ''}` },
+        { tag: 'rect', attrs: { x: x - l.opts.colW / 2 + 6, y: 4, width: l.opts.colW - 12, height: l.opts.header - 8, rx: 4, class: 'col-box' } },
+        { tag: 'text', attrs: { x, y: 21, 'text-anchor': 'middle', class: 'col-label' }, text: fit(part.label, chars) },
+        { tag: 'text', attrs: { x, y: 36, 'text-anchor': 'middle', class: 'col-sub' }, text: fit(part.sub, chars + 4) },
+      ],
+    });
+  }
+  return out;
+}
+
+function bandShape(model: LadderModel, l: Layout, b: LadderBand, y0: number, y1: number): Shape | null {
+  const xs = b.cols.map((c) => l.colX[c] ?? -1).filter((x) => x >= 0);
+  if (xs.length === 0) return null;
+  const left = Math.min(...xs) - l.opts.colW * 0.4, right = Math.max(...xs) + l.opts.colW * 0.4;
+  if (b.kind === 'deadline') {
+    const y = yOfTime(l, b.from);
+    if (y < y0 - 20 || y > y1 + 20) return null;
+    return {
+      tag: 'g', attrs: { class: 'deadline' }, children: [
+        { tag: 'title', attrs: {}, text: `${b.label} at ${clockOf(b.from, model.dated)}` },
+        { tag: 'line', attrs: { x1: left, x2: right, y1: y, y2: y, class: 'deadline-line' } },
+        { tag: 'text', attrs: { x: right - 4, y: y - 3, 'text-anchor': 'end', class: 'deadline-label' }, text: `${b.label} ${clockOf(b.from, model.dated)}` },
+      ],
+    };
+  }
+  const top = yOfTime(l, b.from), bottom = Math.max(yOfTime(l, b.to), top + 4);
+  if (bottom < y0 || top > y1) return null;
+  return {
+    tag: 'g', attrs: { class: `band band-${b.kind}` }, children: [
+      { tag: 'title', attrs: {}, text: b.label },
+      { tag: 'rect', attrs: { x: left, y: top, width: right - left, height: bottom - top, class: 'band-rect' } },
+      { tag: 'text', attrs: { x: left + 4, y: Math.min(Math.max(top + l.opts.rowH, y0) + 11, bottom - 2), class: 'band-label' }, text: fit(b.label, Math.max(8, Math.floor((right - left - 8) / 6))) },
+    ],
+  };
+}
+
+/** Everything between body y0 and y1: lifelines, bands, rows. `selected` is an arrow index or -1. */
+export function drawBody(model: LadderModel, l: Layout, y0: number, y1: number, selected = -1): Shape[] {
+  const out: Shape[] = [];
+  const o = l.opts;
+  const top = Math.max(0, y0), bottom = Math.min(l.bodyHeight, y1);
+  for (const p of l.cols) {
+    out.push({ tag: 'line', attrs: { x1: l.colX[p]!, x2: l.colX[p]!, y1: top, y2: Math.max(top, bottom), class: 'lifeline' } });
+  }
+  for (const b of model.bands) {
+    const s = bandShape(model, l, b, top, bottom);
+    if (s) out.push(s);
+  }
+  const chars = Math.floor((o.colW * 1.6) / 6.6);
+  for (let r = rowAtY(l, top); r < l.rowArrow.length && l.rowTop[r]! < bottom; r++) {
+    const i = l.rowArrow[r]!;
+    const y = l.rowTop[r]!;
+    if (i < 0) {
+      const mid = y + o.idleH / 2;
+      out.push({
+        tag: 'g', attrs: { class: 'idle' }, children: [
+          { tag: 'line', attrs: { x1: 4, x2: l.width - 4, y1: mid, y2: mid, class: 'idle-line' } },
+          { tag: 'text', attrs: { x: o.gutter / 2, y: mid + 4, 'text-anchor': 'middle', class: 'idle-label' }, text: `${durationText(l.rowDelta[r]!)} idle` },
+        ],
+      });
+      continue;
+    }
+    out.push(arrowShape(model, l, model.arrows[i]!, i, r, y, chars, i === selected));
+  }
+  return out;
+}
+
+function arrowShape(model: LadderModel, l: Layout, a: LadderArrow, i: number, r: number, y: number, chars: number, selected: boolean): Shape {
+  const o = l.opts;
+  const cls = ['row', PROTO_CLASS[a.proto] ?? 'p-other'];
+  if (a.retrans) cls.push('retrans');
+  if (a.lost) cls.push('lost');
+  if (a.unanswered) cls.push('unanswered');
+  if (a.sev >= 0) cls.push(SEV_CLASS[a.sev]!);
+  if (selected) cls.push('selected');
+  const kids: Shape[] = [];
+  const title = `${a.label}\n${a.detail}${a.t !== null ? `\n${clockOf(a.t, model.dated)}` : ''}${a.rules.length ? `\n${a.rules.join(', ')}` : ''}`;
+  kids.push({ tag: 'title', attrs: {}, text: title });
+  kids.push({ tag: 'rect', attrs: { x: 0, y, width: l.width, height: o.rowH, class: 'row-bg' } });
+  const rel = a.t !== null && Number.isFinite(l.t0) ? relativeText(a.t - l.t0) : '';
+  const delta = l.rowDelta[r]!;
+  kids.push({ tag: 'text', attrs: { x: 8, y: y + 12, class: 'time-rel' }, text: rel || (a.frame !== null ? `#${a.frame}` : a.line !== null ? `line ${a.line}` : '') });
+  kids.push({ tag: 'text', attrs: { x: 8, y: y + 23, class: 'time-abs' }, text: `${a.t !== null ? clockOf(a.t, false) : ''}${Number.isFinite(delta) && delta > 0 ? `  Δ${durationText(delta)}` : ''}` });
+  const x1 = l.colX[a.from]!, x2 = l.colX[a.to]!;
+  const ly = y + o.rowH - 7;
+  if (a.from === a.to && a.proto !== 'alarm') {
+    // to itself (a capture can show it): a loop on the column
+    const w = 28;
+    kids.push({ tag: 'path', attrs: { d: `M${x1} ${y + 6}H${x1 + w}V${ly}H${x1 + 2}`, class: 'arrow loop' } });
+    kids.push({ tag: 'path', attrs: { d: `M${x1 + 2} ${ly}L${x1 + 10} ${ly - 4}L${x1 + 10} ${ly + 4}Z`, class: 'head' } });
+    kids.push({ tag: 'text', attrs: { x: x1 + w + 4, y: y + o.rowH / 2 + 4, class: 'label' }, text: fit(a.label + (a.retrans ? ` ×${a.retrans}` : ''), chars) });
+    return { tag: 'g', attrs: { class: cls.join(' '), 'data-i': i }, children: kids };
+  }
+  if (a.from === a.to) {
+    const w = o.colW * 0.92;
+    kids.push({ tag: 'rect', attrs: { x: x1 - w / 2, y: y + 3, width: w, height: o.rowH - 6, rx: 3, class: 'note' } });
+    kids.push({ tag: 'text', attrs: { x: x1, y: y + o.rowH / 2 + 4, 'text-anchor': 'middle', class: 'label' }, text: fit(a.label, Math.floor(w / 6.6)) });
+    return { tag: 'g', attrs: { class: cls.join(' '), 'data-i': i }, children: kids };
+  }
+  const dir = x2 > x1 ? 1 : -1;
+  const end = a.lost ? x1 + (x2 - x1) * 0.75 : x2 - dir * 2;
+  kids.push({ tag: 'line', attrs: { x1, y1: ly, x2: end, y2: ly, class: 'arrow' } });
+  if (a.lost) {
+    // crossed: the message never arrived
+    kids.push({ tag: 'path', attrs: { d: `M${end - 5} ${ly - 5}L${end + 5} ${ly + 5}M${end - 5} ${ly + 5}L${end + 5} ${ly - 5}`, class: 'cross' } });
+  } else {
+    kids.push({ tag: 'path', attrs: { d: `M${end} ${ly}L${end - dir * 8} ${ly - 4}L${end - dir * 8} ${ly + 4}Z`, class: 'head' } });
+  }
+  const mid = (x1 + x2) / 2;
+  const span = Math.abs(x2 - x1);
+  let label = a.label;
+  if (a.retrans) label += ` ×${a.retrans}`;
+  if (a.unanswered) label += ' (no answer)';
+  kids.push({ tag: 'text', attrs: { x: mid, y: ly - 4, 'text-anchor': 'middle', class: 'label' }, text: fit(label, Math.max(chars, Math.floor(span / 6.6))) });
+  return { tag: 'g', attrs: { class: cls.join(' '), 'data-i': i }, children: kids };
+}
