@@ -9,12 +9,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateSyslog } from './gen-syslog.mjs';
 import { generateCapture } from './gen-capture.mjs';
 import { generateTraceSet } from './gen-trace.mjs';
+import { ladderBench } from './ladder.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'bench', 'out');
 mkdirSync(out, { recursive: true });
 const results = {};
-// BENCH_ONLY=syslog,capture,traces,lsp,lspTrace runs some sections only
+// BENCH_ONLY=syslog,capture,traces,lsp,lspTrace,ladder runs some sections only
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 const want = (name) => !only || only.has(name);
 const MB = 1e6;
@@ -213,6 +214,8 @@ if (want('lspTrace')) {
   };
 }
 
+// ---- ladder: 100k messages in the webview (headless Chromium), SVG export of 10k ------------------------------------
+if (want('ladder')) results.ladder = await ladderBench(root);
 
 console.log(JSON.stringify(results, null, 2));
 writeFileSync(join(out, 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, ...results }, null, 2));

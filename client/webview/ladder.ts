@@ -186,7 +186,8 @@ function render(): void {
   bodySvg.setAttribute('height', String(Math.max(1, y1 - y0)));
   bodySvg.style.top = `${y0}px`;
   bodySvg.setAttribute('viewBox', `0 ${y0} ${layout.width} ${Math.max(1, y1 - y0)}`);
-  bodyG.replaceChildren(...drawBody(model, layout, y0, y1, selected).map(toNode));
+  const x0 = scroller.scrollLeft;
+  bodyG.replaceChildren(...drawBody(model, layout, y0, y1, selected, x0, x0 + scroller.clientWidth).map(toNode));
   headerWrap.scrollLeft = scroller.scrollLeft;
 }
 
@@ -228,7 +229,10 @@ function step(by: number): void {
   if (last >= 0) select(last);
 }
 
-scroller.addEventListener('scroll', schedule, { passive: true });
+scroller.addEventListener('scroll', () => {
+  headerWrap.scrollLeft = scroller.scrollLeft;
+  schedule();
+}, { passive: true });
 window.addEventListener('resize', schedule);
 scroller.addEventListener('click', (e) => {
   const g = (e.target as Element | null)?.closest?.('[data-i]');

@@ -4,9 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { analyzePaths } from '../../server/src/engine';
@@ -16,43 +14,25 @@ import { renderSvg } from '../../server/src/ladder/svg';
 import { filterArrows } from '../../server/src/ladder/filter';
 import type { LadderFilter } from '../../server/src/ladder/filter';
 import type { LadderModel } from '../../server/src/ladder/model';
-import { ladderHtml } from '../../client/src/ladderHtml';
+import { CHROMIUM, CHROMIUM_ARGS, startLadderServer, vscodeStub } from '../helpers/ladderPage';
+import type { LadderServer } from '../helpers/ladderPage';
 import { EXAMPLES, ROOT, tempDir } from '../helpers/paths';
 import { XSS, XSS_SCRIPT, xssCapture, xssTexts } from '../helpers/xss';
 import { syntheticLadder } from '../helpers/ladder';
 
 const OUT = path.join(ROOT, 'test-output', 'ladder');
-const WEBVIEW = path.join(ROOT, 'dist', 'webview');
-const NONCE = 'testNonce0123456789';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
 let browser: Browser | undefined;
-let server: http.Server | undefined;
+let server: LadderServer | undefined;
 let origin = '';
-const skip = !fs.existsSync('/usr/bin/chromium') ? 'needs /usr/bin/chromium (test/e2e/install.sh installs it)' : false;
+const skip = !fs.existsSync(CHROMIUM) ? 'needs /usr/bin/chromium (test/e2e/install.sh installs it)' : false;
 
 before(async () => {
   if (skip) return;
   fs.mkdirSync(OUT, { recursive: true });
-  server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(ladderHtml({ cspSource: origin, nonce: NONCE, scriptUri: `${origin}/ladder.js`, styleUri: `${origin}/ladder.css` }));
-      return;
-    }
-    const file = path.join(WEBVIEW, path.basename(url.pathname));
-    if (!/^\/ladder\.(js|css)$/.test(url.pathname) || !fs.existsSync(file)) {
-      res.writeHead(404);
-      res.end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': url.pathname.endsWith('.js') ? 'text/javascript' : 'text/css' });
-    res.end(fs.readFileSync(file));
-  });
-  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  server = await startLadderServer();
+  origin = server.origin;
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 });
 
 after(async () => {
@@ -74,18 +54,7 @@ async function openLadder(model: LadderModel, opts: { state?: unknown; height?: 
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   (page as Page & { errors?: string[] }).errors = errors;
-  await page.addInitScript((state: unknown) => {
-    const w = window as unknown as { __posted: unknown[]; __state: unknown; acquireVsCodeApi: () => unknown };
-    w.__posted = [];
-    w.__state = state;
-    w.acquireVsCodeApi = () => ({
-      postMessage: (m: unknown) => w.__posted.push(JSON.parse(JSON.stringify(m))),
-      getState: () => w.__state,
-      setState: (s: unknown) => {
-        w.__state = JSON.parse(JSON.stringify(s));
-      },
-    });
-  }, opts.state ?? null);
+  await page.addInitScript(vscodeStub, opts.state ?? null);
   await page.goto(origin + '/');
   await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
   if (opts.post !== false) {

@@ -179,8 +179,11 @@ function learnRoles(messages: readonly Message[], p: Participants): void {
   for (const ip of p.deviceOfIp.keys()) p.cucmIps.delete(ip);
 }
 
+type MutableArrow = { -readonly [K in keyof LadderArrow]: LadderArrow[K] };
+const NO_RULES: readonly string[] = Object.freeze([]);
+
 interface Building {
-  arrows: Omit<LadderArrow, 'sev' | 'rules' | 'lost' | 'unanswered'>[];
+  arrows: MutableArrow[];
   /** The first arrow of each location (a frame can carry several messages: they follow it). */
   byLoc: Map<string, number>;
 }
@@ -255,7 +258,7 @@ export function buildLadder(result: AnalysisResult, opts: BuildOptions): LadderM
       if (!b.byLoc.has(locKey(m.loc))) b.byLoc.set(locKey(m.loc), b.arrows.length);
       b.arrows.push({
         t, from: col, to: col, label: alarmLabel(m), detail: alarmDetail(m), proto: 'alarm', src: m.loc.source, line,
-        frame: m.loc.frame, flow: -1, retrans: 0,
+        frame: m.loc.frame, flow: -1, retrans: 0, lost: false, unanswered: false, sev: -1, rules: NO_RULES,
       });
       continue;
     }
@@ -298,39 +301,35 @@ export function buildLadder(result: AnalysisResult, opts: BuildOptions): LadderM
     b.arrows.push({
       t, from, to, label: shortLabel(m), detail: `${ports[0]} → ${ports[1]}${m.transport ? ` (${m.transport.toUpperCase()})` : ''}: ${m.label}`,
       proto: m.kind as LadderProtocol, src: m.loc.source, line, frame: m.loc.frame, flow: flowOf(m), retrans,
+      lost: false, unanswered: false, sev: -1, rules: NO_RULES,
     });
   }
 
   // findings on arrows; bands from the keepalive findings
-  const sev = new Int8Array(b.arrows.length).fill(-1);
-  const rules: (string[] | undefined)[] = new Array(b.arrows.length);
-  const lost = new Uint8Array(b.arrows.length);
   const bands: LadderBand[] = [];
   const ruleSet = new Set<string>();
   for (const f of result.findings) {
     const at = b.byLoc.get(locKey(f.loc));
     ruleSet.add(f.rule);
+    const r = (SEVERITY_RANK[f.severity] ?? 3) as SeverityRank;
     for (const k of arrowsAt(b, f.loc)) {
-      const r = SEVERITY_RANK[f.severity] ?? 3;
-      if (sev[k]! < 0 || r < sev[k]!) sev[k] = r;
-      (rules[k] ??= []).includes(f.rule) || rules[k]!.push(f.rule);
-      if (f.rule === 'capture.not-received') lost[k] = 1;
+      const a = b.arrows[k]!;
+      if (a.sev < 0 || r < a.sev) a.sev = r;
+      if (!a.rules.includes(f.rule)) a.rules = [...a.rules, f.rule];
+      if (f.rule === 'capture.not-received') a.lost = true;
     }
     const band = bandOf(f, at === undefined ? undefined : b.arrows[at]);
     if (band) bands.push(band);
   }
-  const unanswered = new Uint8Array(b.arrows.length);
   for (const f of result.flows) {
     for (const k of f.keepalives) {
       if (k.response) continue;
-      for (const i of arrowsAt(b, k.loc)) if (b.arrows[i]!.retrans === 0 && b.arrows[i]!.proto !== 'tcp') unanswered[i] = 1;
+      for (const i of arrowsAt(b, k.loc)) if (b.arrows[i]!.retrans === 0 && b.arrows[i]!.proto !== 'tcp') b.arrows[i]!.unanswered = true;
     }
   }
   bands.push(...unregistrations(result.messages, b));
 
-  const arrows: LadderArrow[] = b.arrows.map((a, i) => ({
-    ...a, sev: sev[i] as SeverityRank, rules: rules[i] ?? [], lost: lost[i] === 1, unanswered: unanswered[i] === 1,
-  }));
+  const arrows: LadderArrow[] = b.arrows;
   const flows: LadderFlow[] = result.flows.map((f) => ({ id: f.id, title: f.title, protocol: f.protocol }));
   const dated = result.messages.some((m) => m.dated && Number.isFinite(m.time));
   return {
@@ -375,9 +374,8 @@ function secs(ms: number): string {
   return ms >= 60_000 ? `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-type Built = Omit<LadderArrow, 'sev' | 'rules' | 'lost' | 'unanswered'>;
 
-function bandOf(f: Finding, a: Built | undefined): LadderBand | null {
+function bandOf(f: Finding, a: LadderArrow | undefined): LadderBand | null {
   if (!a || !Number.isFinite(f.time)) return null;
   const cols = [a.from, a.to];
   const ev = f.evidence;

@@ -6,7 +6,7 @@
 // nodes from them with setAttribute/textContent, so trace text never becomes markup. Attribute names and the
 // values of `class`, coordinates and paths come from this file only; untrusted text goes in `text` alone.
 
-import type { LadderArrow, LadderBand, LadderModel } from './model';
+import type { LadderArrow, LadderModel } from './model';
 
 export interface LayoutOptions {
   /** Gaps longer than this (ms) between consecutive shown arrows get a separator row. */
@@ -44,6 +44,8 @@ export interface Layout {
   readonly width: number;
   /** First timed arrow shown (relative times count from here), NaN when none. */
   readonly t0: number;
+  /** Per model band: its top and bottom y (a deadline: both its y), and its left and right x (-1: not shown). */
+  readonly bandBox: Float64Array;
 }
 
 /** Lays out the given arrows (indexes into model.arrows, in model order). */
@@ -104,10 +106,25 @@ export function layoutLadder(model: LadderModel, shown: ArrayLike<number>, opts:
     y += opts.rowH;
     r++;
   }
-  return {
+  const l: Layout = {
     opts, rowArrow, rowTop, rowTime, rowDelta, timedRows: timed, colX, cols, rowOfArrow, bodyHeight: y,
-    width: opts.gutter + Math.max(1, cols.length) * opts.colW, t0,
+    width: opts.gutter + Math.max(1, cols.length) * opts.colW, t0, bandBox: new Float64Array(model.bands.length * 4).fill(-1),
   };
+  // bands placed once per layout (drawing then only picks the ones in view)
+  model.bands.forEach((b, k) => {
+    let left = Infinity, right = -Infinity;
+    for (const c of b.cols) {
+      const x = colX[c] ?? -1;
+      if (x < 0) continue;
+      left = Math.min(left, x - opts.colW * 0.4);
+      right = Math.max(right, x + opts.colW * 0.4);
+    }
+    if (!Number.isFinite(left)) return;
+    const top = yOfTime(l, b.from);
+    const bottom = b.kind === 'deadline' ? top : Math.max(yOfTime(l, b.to), top + 4);
+    l.bandBox.set([top, bottom, left, right], k * 4);
+  });
+  return l;
 }
 
 /** The row centre's y. */
@@ -216,23 +233,19 @@ export function drawHeader(model: LadderModel, l: Layout): Shape[] {
   return out;
 }
 
-function bandShape(model: LadderModel, l: Layout, b: LadderBand, y0: number, y1: number): Shape | null {
-  const xs = b.cols.map((c) => l.colX[c] ?? -1).filter((x) => x >= 0);
-  if (xs.length === 0) return null;
-  const left = Math.min(...xs) - l.opts.colW * 0.4, right = Math.max(...xs) + l.opts.colW * 0.4;
+function bandShape(model: LadderModel, l: Layout, k: number, y0: number, y1: number): Shape | null {
+  const b = model.bands[k]!;
+  const top = l.bandBox[k * 4]!, bottom = l.bandBox[k * 4 + 1]!, left = l.bandBox[k * 4 + 2]!, right = l.bandBox[k * 4 + 3]!;
+  if (left < 0 || bottom < y0 - 20 || top > y1 + 20) return null;
   if (b.kind === 'deadline') {
-    const y = yOfTime(l, b.from);
-    if (y < y0 - 20 || y > y1 + 20) return null;
     return {
       tag: 'g', attrs: { class: 'deadline' }, children: [
         { tag: 'title', attrs: {}, text: `${b.label} at ${clockOf(b.from, model.dated)}` },
-        { tag: 'line', attrs: { x1: left, x2: right, y1: y, y2: y, class: 'deadline-line' } },
-        { tag: 'text', attrs: { x: right - 4, y: y - 3, 'text-anchor': 'end', class: 'deadline-label' }, text: `${b.label} ${clockOf(b.from, model.dated)}` },
+        { tag: 'line', attrs: { x1: left, x2: right, y1: top, y2: top, class: 'deadline-line' } },
+        { tag: 'text', attrs: { x: right - 4, y: top - 3, 'text-anchor': 'end', class: 'deadline-label' }, text: `${b.label} ${clockOf(b.from, model.dated)}` },
       ],
     };
   }
-  const top = yOfTime(l, b.from), bottom = Math.max(yOfTime(l, b.to), top + 4);
-  if (bottom < y0 || top > y1) return null;
   return {
     tag: 'g', attrs: { class: `band band-${b.kind}` }, children: [
       { tag: 'title', attrs: {}, text: b.label },
@@ -242,16 +255,21 @@ function bandShape(model: LadderModel, l: Layout, b: LadderBand, y0: number, y1:
   };
 }
 
-/** Everything between body y0 and y1: lifelines, bands, rows. `selected` is an arrow index or -1. */
-export function drawBody(model: LadderModel, l: Layout, y0: number, y1: number, selected = -1): Shape[] {
+/** Everything between body y0 and y1 (and x0..x1 across): lifelines, bands, rows. `selected` is an arrow index or
+ * -1. Off to the side, a row keeps only what selection and clicks need. */
+export function drawBody(model: LadderModel, l: Layout, y0: number, y1: number, selected = -1, x0 = 0, x1 = Infinity): Shape[] {
   const out: Shape[] = [];
   const o = l.opts;
   const top = Math.max(0, y0), bottom = Math.min(l.bodyHeight, y1);
+  const left = x0 - o.colW, right = x1 + o.colW;
   for (const p of l.cols) {
-    out.push({ tag: 'line', attrs: { x1: l.colX[p]!, x2: l.colX[p]!, y1: top, y2: Math.max(top, bottom), class: 'lifeline' } });
+    const x = l.colX[p]!;
+    if (x < left || x > right) continue;
+    out.push({ tag: 'line', attrs: { x1: x, x2: x, y1: top, y2: Math.max(top, bottom), class: 'lifeline' } });
   }
-  for (const b of model.bands) {
-    const s = bandShape(model, l, b, top, bottom);
+  for (let k = 0; k < model.bands.length; k++) {
+    if (l.bandBox[k * 4 + 3]! < left || l.bandBox[k * 4 + 2]! > right) continue;
+    const s = bandShape(model, l, k, top, bottom);
     if (s) out.push(s);
   }
   const chars = Math.floor((o.colW * 1.6) / 6.6);
@@ -268,12 +286,12 @@ export function drawBody(model: LadderModel, l: Layout, y0: number, y1: number, 
       });
       continue;
     }
-    out.push(arrowShape(model, l, model.arrows[i]!, i, r, y, chars, i === selected));
+    out.push(arrowShape(model, l, model.arrows[i]!, i, r, y, chars, i === selected, left, right));
   }
   return out;
 }
 
-function arrowShape(model: LadderModel, l: Layout, a: LadderArrow, i: number, r: number, y: number, chars: number, selected: boolean): Shape {
+function arrowShape(model: LadderModel, l: Layout, a: LadderArrow, i: number, r: number, y: number, chars: number, selected: boolean, left: number, right: number): Shape {
   const o = l.opts;
   const cls = ['row', PROTO_CLASS[a.proto] ?? 'p-other'];
   if (a.retrans) cls.push('retrans');
@@ -291,6 +309,7 @@ function arrowShape(model: LadderModel, l: Layout, a: LadderArrow, i: number, r:
   kids.push({ tag: 'text', attrs: { x: 8, y: y + 23, class: 'time-abs' }, text: `${a.t !== null ? clockOf(a.t, false) : ''}${Number.isFinite(delta) && delta > 0 ? `  Δ${durationText(delta)}` : ''}` });
   const x1 = l.colX[a.from]!, x2 = l.colX[a.to]!;
   const ly = y + o.rowH - 7;
+  if (Math.max(x1, x2) + o.colW < left || Math.min(x1, x2) - o.colW > right) return { tag: 'g', attrs: { class: cls.join(' '), 'data-i': i }, children: kids };
   if (a.from === a.to && a.proto !== 'alarm') {
     // to itself (a capture can show it): a loop on the column
     const w = 28;
