@@ -6,6 +6,7 @@ import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { CAPTURE_SCHEME, registerCaptureView } from './captureView';
 import { LadderPanels } from './ladderPanel';
+import { registerLanguageDetection } from './detectLanguage';
 
 const LANGUAGES = ['cucm-syslog', 'cucm-trace', 'capture-export'];
 let client: LanguageClient | undefined;
@@ -43,6 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   registerCaptureView(context, () => client);
   new LadderPanels(context, () => client).register();
+  registerLanguageDetection(context);
   await client.start();
 }
 

@@ -9,6 +9,8 @@ import { RuleRunner, runRules, sortTimeline } from './analysis';
 import { AlarmReader } from './sources/syslog';
 import { ExportReader } from './sources/exports';
 import { CaptureDecoder } from './sources/capture';
+import { SegmentLog } from './analysis/segments';
+import { correlateCaptures } from './analysis/correlate';
 import { CaptureReader } from './sources/capture-reader';
 import { ByteDecoder, LineSplitter, ProblemSink, looksBinaryText } from './sources/text';
 import { detectTextFormat, sniffBinary } from './sources/detect';
@@ -241,7 +243,7 @@ export function expandPaths(paths: readonly string[]): InputEntry[] {
 /** Streams one file from disk into a source (gzip transparently). Memory stays bounded by the chunk size and the
  * messages kept; a read error mid-way keeps what was read before it. */
 async function readFileSource(entry: InputEntry, index: number, emit: (m: Message) => void, top: boolean, traceDate = NaN, reference?: Date | null,
-  continuation?: () => string[]): Promise<SourceInfo> {
+  continuation?: () => string[], segmentLogs?: Map<number, SegmentLog>): Promise<SourceInfo> {
   const file = entry.path;
   let mtime: Date | null = reference ?? null;
   if (reference === undefined) {
@@ -273,6 +275,10 @@ async function readFileSource(entry: InputEntry, index: number, emit: (m: Messag
       if (kind === 'pcap' || kind === 'pcapng') {
         src.info.format = kind;
         const c = new CaptureDecoder(index, emit);
+        if (segmentLogs) {
+          c.segments = new SegmentLog();
+          segmentLogs.set(index, c.segments);
+        }
         cap.decoder = c;
         cap.reader = new CaptureReader((f) => c.frame(f), src.sink);
       }
@@ -407,6 +413,8 @@ export interface PathOptions {
   readonly onMessage?: (m: Message) => void;
   /** Run the rules (default). Off, the result has no findings: the bench measures reading alone with it. */
   readonly rules?: boolean;
+  /** Match the captures among the inputs with each other (default, when there are several inputs). */
+  readonly correlate?: boolean;
 }
 
 /** Analyses files and folders from disk (the CLI). Throws UnreadableInputError for named paths that cannot be read. */
@@ -437,13 +445,16 @@ export async function analyzePaths(paths: readonly string[], settings: Settings,
     }
     i = j;
   }
+  // captures taken at two points of the same path: what one saw sent, the other should have seen arrive
+  const segmentLogs = withRules && opts.correlate !== false && entries.length > 1 ? new Map<number, SegmentLog>() : undefined;
   for (let i = 0; i < entries.length; i++) {
     const grouped = refs.has(i);
     const next = grouped && timeline[i + 1] === timeline[i] ? entries[i + 1]!.path : null;
     sources.push(await readFileSource(entries[i]!, i, emit, named.has(entries[i]!.path), grouped ? NaN : settings.traces.date, grouped ? refs.get(i)! : undefined,
-      next ? () => continuationLines(next) : undefined));
+      next ? () => continuationLines(next) : undefined, segmentLogs));
   }
   if (keep) sortTimeline(messages);
   const findings = rules.finish();
+  if (segmentLogs && segmentLogs.size > 1) findings.push(...correlateCaptures(segmentLogs, sources).findings);
   return { sources, messages, findings, flows: rules.flows() };
 }

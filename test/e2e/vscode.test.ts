@@ -2,6 +2,8 @@
 // Prerequisites come from test/e2e/install.sh (run by .ci/run and by `npm test`).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { EXAMPLES } from '../helpers/paths';
 import { describeDom, missingPrerequisites, shot, snapshotFiles, startWorkbench } from './harness';
@@ -177,6 +179,58 @@ test('the outline lists the devices of the case-2 log, and flapping is reported'
     await row.waitFor({ timeout: 30_000 });
     assert.match((await row.innerText()).replace(/\s+/g, ' '), /every ~16 min/);
     await shot(page, 'flapping');
+  });
+});
+
+test('the ladder diagram of the proxy-ARP capture opens beside it, and a click on a row reveals its line', async () => {
+  const file = fs.readFileSync(path.join(EXAMPLES, 'case1.2-proxy-arp', 'phone-capture.txt'), 'utf8');
+  const arpLine = file.split(/\r?\n/).findIndex((l) => l.includes('10.10.10.202 is at f4:0f:1b:1e:26:a9')) + 1;
+  assert.ok(arpLine > 0, 'the example holds the ARP reply');
+  const ladder = page.frameLocator('iframe.webview').frameLocator('#active-frame');
+  await step('ladder opens', async () => {
+    await openFile('case1.2-proxy-arp/phone-capture.txt', 'Filter: eth.addr == 58:0a:20:fb:07:1f');
+    const mode = page.locator('[id="status.editor.mode"]');
+    await mode.filter({ hasText: /\S/ }).waitFor({ timeout: 20_000 });
+    const input = page.locator('.quick-input-widget input');
+    // the export starts with Wireshark's "Filter: eth.addr == …" line: detected by the language's firstLine pattern
+    await mode.filter({ hasText: 'Wireshark' }).waitFor({ timeout: 20_000 });
+    // the cursor starts on line 1; the panel of the earlier tests goes away to leave room for the ladder
+    await page.locator('[id="status.editor.selection"]').filter({ hasText: /Ln 1, Col 1\b/ }).waitFor({ timeout: 10_000 });
+    await page.keyboard.press('F1');
+    await input.waitFor({ timeout: 15_000 });
+    await input.fill('>View: Hide Panel');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Hide Panel' }).first().waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.markers-panel').waitFor({ state: 'hidden', timeout: 10_000 });
+    await page.keyboard.press('F1');
+    await input.waitFor({ timeout: 15_000 });
+    await input.fill('>CUCM Lens: Show Ladder Diagram');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Ladder Diagram' }).first().waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab', { hasText: 'Ladder: phone-capture' }).waitFor({ timeout: 30_000 });
+    await ladder.locator('#ladder-root[data-shown="29"]').waitFor({ timeout: 30_000 });
+    assert.match((await ladder.locator('#count').innerText()).trim(), /^29 of 29 messages/);
+    const columns = (await ladder.locator('#header g.col text.col-label').allTextContents()).map((t) => t.trim());
+    assert.ok(columns.includes('CUCM 10.10.10.202'), `columns: ${columns.join(' | ')}`);
+    assert.ok(columns.includes('Broadcast'), `columns: ${columns.join(' | ')}`);
+    assert.ok((await ladder.locator('#body g.row.retrans').count()) > 0, 'retransmissions are drawn');
+  });
+  await step('row click reveals the line', async () => {
+    const selection = page.locator('[id="status.editor.selection"]');
+    const row = ladder.locator('#body g.row', { has: ladder.locator('text.label', { hasText: /^ARP 10\.10\.10\.202 is at f4:0f:1b:1e:26:a9/ }) }).first();
+    await row.waitFor({ timeout: 30_000 });
+    const bg = row.locator('.row-bg');
+    await bg.scrollIntoViewIfNeeded();
+    // the far right of the row, clear of the label text; the row may be wider than the panel
+    const box = await bg.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      const scroller = document.getElementById('scroller') ?? document.documentElement;
+      return { width: r.width, left: r.left, visibleRight: Math.min(r.right, scroller.getBoundingClientRect().right, window.innerWidth) };
+    });
+    await bg.click({ position: { x: Math.max(1, Math.min(box.width, box.visibleRight - box.left) - 20), y: 4 } });
+    await selection.filter({ hasText: new RegExp(`Ln ${arpLine}, Col \\d+`) }).waitFor({ timeout: 30_000 });
+    await page.locator('.editor-instance .view-lines', { hasText: '10.10.10.202 is at f4:0f:1b:1e:26:a9' }).first().waitFor({ timeout: 10_000 });
+    await shot(page, 'ladder-beside-file');
   });
 });
 

@@ -39,6 +39,8 @@ export class TcpDirection {
   /** Bytes skipped to find a PDU start again after a gap or garbage. */
   resyncBytes = 0;
   gaps = 0;
+  /** Key of this direction in a capture's SegmentLog (correlation), -1 until first needed. */
+  segKey = -1;
 
   constructor(private readonly onPdu: PduHandler, hint: AppProtocol | null) {
     this.protocol = hint;

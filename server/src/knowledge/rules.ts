@@ -32,6 +32,8 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'sccp.failover', summary: 'No KeepAliveAck for the failover number of intervals: delayed failover would fire.' },
   { id: 'keepalive.backoff', summary: 'Keepalives get through only after retransmission, with a delay that grows; the unregistration is projected.' },
   { id: 'keepalive.first-packet-lost', summary: 'The first transmission after idle is lost every time: MAC / session aging suspected.' },
+  { id: 'capture.not-received', summary: 'Two captures of the same path: a segment or SIP message one shows sent never appears in the other.' },
+  { id: 'capture.correlated', summary: 'Two captures matched: clock offset, one-way transit times, how many copies were lost in between.' },
   { id: 'arp.duplicate-reply', summary: 'Two or more MACs answer ARP for one IP (proxy ARP); frames then sent to the wrong MAC.' },
 ];
 

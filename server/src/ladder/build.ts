@@ -316,7 +316,7 @@ export function buildLadder(result: AnalysisResult, opts: BuildOptions): LadderM
       const a = b.arrows[k]!;
       if (a.sev < 0 || r < a.sev) a.sev = r;
       if (!a.rules.includes(f.rule)) a.rules = [...a.rules, f.rule];
-      if (f.rule === 'capture.not-received') a.lost = true;
+      if (f.rule === 'capture.not-received' && f.evidence['side'] === 'sender') a.lost = true;
     }
     const band = bandOf(f, at === undefined ? undefined : b.arrows[at]);
     if (band) bands.push(band);

@@ -13,6 +13,7 @@ import type { AppProtocol } from '../decode/stream';
 import { looksLikeSip, parseSipBytes, sipLabel } from '../decode/sip';
 import { ByteInterner } from '../decode/intern';
 import { parseSccp, sccpLabel } from '../decode/sccp';
+import type { SegmentLog } from '../analysis/segments';
 
 const FIN = 1, SYN = 2, RST = 4, PSH = 8, ACK = 16;
 const SIP_PORTS = new Set([5060]);
@@ -98,6 +99,9 @@ export class CaptureDecoder {
   frames = 0;
   firstTsUs = NaN;
   lastTsUs = NaN;
+
+  /** When set, every data/SYN/FIN segment and SIP-over-UDP message is logged for matching with another capture. */
+  segments: SegmentLog | null = null;
 
   constructor(private readonly source: number, emit?: (m: NetMessage) => void) {
     this.emit = emit ?? ((m) => this.messages.push(m));
@@ -193,6 +197,13 @@ export class CaptureDecoder {
     this.frameAnalysis = a.flags;
     this.frameRef = a.refFrame;
     this.framePdus = 0;
+    const log = this.segments;
+    if (log && (d.payloadLen > 0 || (d.tcpFlags & (SYN | FIN)))) {
+      if (dir.segKey < 0) {
+        dir.segKey = log.keyId(`${this.net.addrString(d.srcAddr)}:${d.srcPort}>${this.net.addrString(d.dstAddr)}:${d.dstPort}`);
+      }
+      log.add(dir.segKey, d.tcpSeq, d.payloadLen, d.tcpFlags & (SYN | FIN), d.tsUs / 1000, d.frame);
+    }
     if (d.tcpFlags & SYN) dir.syn(d.tcpSeq);
     if (d.payloadCapLen > 0) dir.segment(d.tcpSeq, d.payload(), d.frame, d.tsUs);
     if (this.framePdus > 0) return;
@@ -212,6 +223,12 @@ export class CaptureDecoder {
     if (!looksLikeSip(bytes, off, end)) return;
     const sip = parseSipBytes(bytes, off, end, this.intern);
     if (!sip) return;
+    const log = this.segments;
+    if (log) {
+      const what = sip.method ?? `${sip.status ?? ''} ${sip.cseqMethod ?? ''}`;
+      const key = log.keyId(`u|${this.net.addrString(d.srcAddr)}:${d.srcPort}>${this.net.addrString(d.dstAddr)}:${d.dstPort}|${sip.callId ?? ''}|${sip.cseq ?? ''}|${what}`);
+      log.add(key, 0, d.payloadLen, 0, d.tsUs / 1000, d.frame);
+    }
     this.push(this.message(d, 'sip', 'udp', sip, undefined, undefined));
   }
 
