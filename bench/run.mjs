@@ -10,12 +10,13 @@ import { generateSyslog } from './gen-syslog.mjs';
 import { generateCapture } from './gen-capture.mjs';
 import { generateTraceSet } from './gen-trace.mjs';
 import { ladderBench } from './ladder.mjs';
+import { correlateBench } from './correlate.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'bench', 'out');
 mkdirSync(out, { recursive: true });
 const results = {};
-// BENCH_ONLY=syslog,capture,traces,lsp,lspTrace,ladder runs some sections only
+// BENCH_ONLY=syslog,capture,traces,lsp,lspTrace,ladder,correlate runs some sections only
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 const want = (name) => !only || only.has(name);
 const MB = 1e6;
@@ -216,6 +217,13 @@ if (want('lspTrace')) {
 
 // ---- ladder: 100k messages in the webview (headless Chromium), SVG export of 10k ------------------------------------
 if (want('ladder')) results.ladder = await ladderBench(root);
+
+// ---- correlation: two 200 MB captures with and without matching ----------------------------------------------------
+if (want('correlate')) {
+  const capture = join(out, 'capture-200mb.pcap');
+  if (existsSync(capture)) results.correlate = await correlateBench(root, capture);
+  else console.log('correlate: run the capture section first (it generates bench/out/capture-200mb.pcap)');
+}
 
 console.log(JSON.stringify(results, null, 2));
 writeFileSync(join(out, 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, ...results }, null, 2));
