@@ -179,7 +179,7 @@ export class LadderPanels {
   }
 
   private cursorMoved(e: vscode.TextEditorSelectionChangeEvent): void {
-    if (e.kind === vscode.TextEditorSelectionChangeKind.Command && this.panels.size === 0) return;
+    if (this.panels.size === 0) return;
     const uri = e.textEditor.document.uri.toString();
     const line = e.selections[0]?.active.line;
     if (line === undefined) return;

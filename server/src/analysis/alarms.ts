@@ -9,6 +9,7 @@ import type { ReasonCategory, ReasonCode } from '../knowledge/reasons';
 import { deviceTypeName } from '../knowledge/deviceTypes';
 import { formatClock, formatDuration } from '../sources/time';
 import type { Settings } from '../settings';
+import { median } from './stats';
 
 const MAX_RELATED = 20;
 
@@ -184,12 +185,6 @@ function extent(xs: readonly number[]): [number, number] {
     if (x > hi) hi = x;
   }
   return [lo, hi];
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n % 2 ? s[(n - 1) >> 1]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
 }
 
 /** A device whose unregistrations repeat: periodic (warning, with the period) or irregular (information). */

@@ -12,6 +12,7 @@
 
 import type { Finding, RelatedInfo, SourceInfo } from '../model';
 import type { SegmentLog } from './segments';
+import { median, quantile } from './stats';
 
 export interface CorrelationSummary {
   readonly a: number;
@@ -35,17 +36,6 @@ const MAX_FINDINGS = 20_000;
 /** Slack when deciding that a copy arrived before being sent (clock jitter between the two captures), ms. */
 const JITTER_MS = 50;
 
-function median(xs: number[]): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((x, y) => x - y);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-function quantile(sorted: number[], q: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
-}
-
 /** Lowest-first pair name of a TCP direction key, so both directions share it. */
 function connectionOf(key: string): { name: string; forward: boolean } {
   if (key.startsWith('u|')) {
@@ -58,13 +48,19 @@ function connectionOf(key: string): { name: string; forward: boolean } {
   return { name: x <= y ? `${x}|${y}` : `${y}|${x}`, forward: x <= y };
 }
 
-/** Entry indexes of a log grouped by (key, seq, len, flags), in time order. */
-function groups(log: SegmentLog, keyMap: Int32Array | null): Map<string, number[]> {
-  const out = new Map<string, number[]>();
+/** Group of an entry: its key and sequence number as one number (key ids stay far below 2^21), else as text. */
+type GroupId = number | string;
+const SEQ_SPAN = 2 ** 32;
+const groupId = (key: number, seq: number): GroupId => (key < 2 ** 21 ? key * SEQ_SPAN + seq : `${key}|${seq}`);
+
+/** Entry indexes of a log grouped by (key, seq), in time order. Copies of one group can differ in length or flags
+ * (data sent again in other sizes): only equal ones are paired. */
+function groups(log: SegmentLog, keyMap: Int32Array | null): Map<GroupId, number[]> {
+  const out = new Map<GroupId, number[]>();
   for (let i = 0; i < log.count; i++) {
     const k = keyMap ? keyMap[log.key[i]!]! : log.key[i]!;
     if (k < 0) continue;
-    const id = `${k}|${log.seq[i]}|${log.len[i]}|${log.flags[i]}`;
+    const id = groupId(k, log.seq[i]!);
     const g = out.get(id);
     if (g) g.push(i);
     else out.set(id, [i]);
@@ -72,6 +68,8 @@ function groups(log: SegmentLog, keyMap: Int32Array | null): Map<string, number[
   for (const g of out.values()) if (g.length > 1) g.sort((x, y) => log.time[x]! - log.time[y]!);
   return out;
 }
+
+const sameCopy = (x: SegmentLog, i: number, y: SegmentLog, j: number): boolean => x.len[i] === y.len[j] && x.flags[i] === y.flags[j];
 
 interface Pairing {
   /** For each entry of a: the matched entry of b, or -1. */
@@ -81,7 +79,7 @@ interface Pairing {
 
 /** Pairs the copies of each group in time order: each copy at b with the latest copy at a sent before it (within the
  * jitter), else the earliest one left. `offset` maps a's clock to b's; `aFirst` says a is the sender side. */
-function pair(a: SegmentLog, b: SegmentLog, ga: Map<string, number[]>, gb: Map<string, number[]>, offset: number, senderIsA: (keyA: number) => boolean): Pairing {
+function pair(a: SegmentLog, b: SegmentLog, ga: Map<GroupId, number[]>, gb: Map<GroupId, number[]>, offset: number, senderIsA: (keyA: number) => boolean): Pairing {
   const aToB = new Int32Array(a.count).fill(-1);
   const bToA = new Int32Array(b.count).fill(-1);
   for (const [id, as] of ga) {
@@ -95,14 +93,15 @@ function pair(a: SegmentLog, b: SegmentLog, ga: Map<string, number[]>, gb: Map<s
     const used = new Uint8Array(snd.length);
     for (const r of rcv) {
       const tr = rLog.time[r]! + shift;
-      let best = -1;
+      let best = -1, first = -1;
       for (let k = 0; k < snd.length; k++) {
-        if (used[k]) continue;
+        if (used[k] || !sameCopy(sLog, snd[k]!, rLog, r)) continue;
+        if (first < 0) first = k;
         if (sLog.time[snd[k]!]! <= tr + JITTER_MS) best = k;
         else break;
       }
-      if (best < 0) best = used.indexOf(0);
-      if (best < 0) break;
+      if (best < 0) best = first;
+      if (best < 0) continue;
       used[best] = 1;
       const s = snd[best]!;
       if (aFirst) {
@@ -166,7 +165,9 @@ function correlatePair(ia: number, a: SegmentLog, ib: number, b: SegmentLog, sou
   for (const [id, as] of ga) {
     const bs = gb.get(id);
     if (!bs) continue;
-    const d = b.time[bs[0]!]! - a.time[as[0]!]!;
+    const bFirst = bs.find((j) => sameCopy(a, as[0]!, b, j));
+    if (bFirst === undefined) continue;
+    const d = b.time[bFirst]! - a.time[as[0]!]!;
     all.push(d);
     const c = connectionOf(a.keys[a.key[as[0]!]!]!);
     let e = deltas.get(c.name);

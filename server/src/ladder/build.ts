@@ -6,6 +6,8 @@ import type { AlarmMessage, AnalysisResult, Finding, Message, NetMessage, Source
 import { TcpFlag } from '../model';
 import { ALARMS } from '../knowledge/alarms';
 import { UNREGISTER_REASONS } from '../knowledge/reasons';
+import { analysisPrefix, flagText } from '../decode/tcp-labels';
+import { formatDuration } from '../sources/time';
 import type { LadderArrow, LadderBand, LadderFlow, LadderModel, LadderParticipant, LadderProtocol, LadderSource, SeverityRank } from './model';
 import { SEVERITY_RANK } from './model';
 
@@ -21,7 +23,6 @@ export interface BuildOptions {
 
 export const DEFAULT_MAX_ARROWS = 250_000;
 const RETRANS = TcpFlag.Retransmission | TcpFlag.FastRetransmission | TcpFlag.SpuriousRetransmission;
-const SIP_PORTS = new Set([5060, 5061]);
 const SCCP_PORTS = new Set([2000, 2443]);
 const BROADCAST = /^(ff:ff:ff:ff:ff:ff|broadcast)$/i;
 
@@ -35,7 +36,7 @@ const host = (endpoint: string): string => {
 
 /** The short label Wireshark's flow graph would show. */
 export function shortLabel(m: NetMessage): string {
-  const prefix = analysisPrefix(m);
+  const prefix = prefixOf(m);
   if (m.sip) {
     const s = m.sip;
     const core = s.method ? s.method + (s.ciscoKeepAlive ? ' (keepalive)' : '') : s.status !== undefined ? `${s.status} ${s.reasonPhrase ?? ''}`.trim() : m.label;
@@ -47,42 +48,18 @@ export function shortLabel(m: NetMessage): string {
     return a.op === 2 ? `ARP ${a.senderIp} is at ${a.senderMac}` : a.op === 1 ? `ARP Who has ${a.targetIp}? Tell ${a.senderIp}` : `ARP ${m.label}`;
   }
   if (m.kind === 'tcp') {
-    if (m.tcp) {
-      const f = m.tcp.flags;
-      const names: string[] = [];
-      if (f & 1) names.push('FIN');
-      if (f & 2) names.push('SYN');
-      if (f & 4) names.push('RST');
-      if (f & 8) names.push('PSH');
-      if (f & 16) names.push('ACK');
-      const len = m.tcp.len > 0 ? ` Len=${m.tcp.len}` : '';
-      return `${prefix}[${names.join(', ')}]${len}`;
-    }
+    if (m.tcp) return `${prefix}${flagText(m.tcp.flags)}${m.tcp.len > 0 ? ` Len=${m.tcp.len}` : ''}`;
     const brackets = m.label.match(/\[[^\]]*\]/g);
     return brackets ? brackets.join(' ') : m.label;
   }
   return prefix + m.label;
 }
 
-function analysisPrefix(m: NetMessage): string {
-  const a = m.tcp?.analysis ?? 0;
-  if (a & TcpFlag.SpuriousRetransmission) return '[TCP Spurious Retransmission] ';
-  if (a & TcpFlag.FastRetransmission) return '[TCP Fast Retransmission] ';
-  if (a & TcpFlag.Retransmission) return '[TCP Retransmission] ';
-  if (a & TcpFlag.DuplicateAck) return '[TCP Dup ACK] ';
-  if (a & TcpFlag.ZeroWindow) return '[TCP ZeroWindow] ';
-  if (a & TcpFlag.LostSegment) return '[TCP Previous segment not captured] ';
-  if (a & TcpFlag.OutOfOrder) return '[TCP Out-Of-Order] ';
-  if (a & TcpFlag.AckedUnseen) return '[TCP ACKed unseen segment] ';
-  if (a & TcpFlag.ZeroWindowProbe) return '[TCP ZeroWindowProbe] ';
-  if (a & TcpFlag.KeepAlive) return '[TCP Keep-Alive] ';
-  if (a & TcpFlag.KeepAliveAck) return '[TCP Keep-Alive ACK] ';
-  if (a & TcpFlag.WindowUpdate) return '[TCP Window Update] ';
-  if (!m.tcp) {
-    const lead = m.label.match(/^(\[TCP [^\]]*\]\s*)+/);
-    if (lead) return lead[0].replace(/\s*$/, ' ');
-  }
-  return '';
+/** Wireshark's analysis prefix: from the TCP analysis, or as an export wrote it before the Info text. */
+function prefixOf(m: NetMessage): string {
+  if (m.tcp) return analysisPrefix(m);
+  const lead = m.label.match(/^(\[TCP [^\]]*\]\s*)+/);
+  return lead ? lead[0].replace(/\s*$/, ' ') : '';
 }
 
 function isRetransmission(m: NetMessage): boolean {
@@ -167,7 +144,6 @@ function learnRoles(messages: readonly Message[], p: Participants): void {
         }
         if (m.sip.device) p.deviceOfIp.set(m.src, m.sip.device);
       } else if (m.sip.device && m.sip.cseqMethod === 'REGISTER') p.deviceOfIp.set(m.dst, m.sip.device);
-      if (SIP_PORTS.has(m.dstPort) && m.sip.method === 'REGISTER') p.cucmIps.add(m.dst);
     } else if (m.sccp) {
       const toServer = SCCP_PORTS.has(m.dstPort) || (!SCCP_PORTS.has(m.srcPort) && /KeepAlive$|^Register/.test(m.sccp.name));
       const phone = toServer ? m.src : m.dst;
@@ -370,9 +346,6 @@ function num(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : NaN;
 }
 
-function secs(ms: number): string {
-  return ms >= 60_000 ? `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s` : `${(ms / 1000).toFixed(1)} s`;
-}
 
 
 function bandOf(f: Finding, a: LadderArrow | undefined): LadderBand | null {
@@ -383,12 +356,12 @@ function bandOf(f: Finding, a: LadderArrow | undefined): LadderBand | null {
     case 'sip.register.late': {
       const interval = num(ev['intervalMs']), expected = num(ev['expectedMs']);
       if (!Number.isFinite(interval) || a.t === null) return null;
-      return { kind: 'gap', from: a.t - interval, to: a.t, cols, rule: f.rule, flow: a.flow, label: `${secs(interval)} since the last 200 OK (expected ${secs(expected)})` };
+      return { kind: 'gap', from: a.t - interval, to: a.t, cols, rule: f.rule, flow: a.flow, label: `${formatDuration(interval)} since the last 200 OK (expected ${formatDuration(expected)})` };
     }
     case 'sccp.keepalive.missed': {
       const gap = num(ev['gapMs']), interval = num(ev['intervalMs']);
       if (!Number.isFinite(gap) || a.t === null) return null;
-      return { kind: 'gap', from: a.t - gap, to: a.t, cols, rule: f.rule, flow: a.flow, label: `no KeepAlive for ${secs(gap)} (expected every ${secs(interval)})` };
+      return { kind: 'gap', from: a.t - gap, to: a.t, cols, rule: f.rule, flow: a.flow, label: `no KeepAlive for ${formatDuration(gap)} (expected every ${formatDuration(interval)})` };
     }
     case 'sip.register.expired': {
       const deadline = num(ev['deadlineMs']);
@@ -433,5 +406,5 @@ function unregistrations(messages: readonly Message[], b: Building): LadderBand[
 function unregBand(m: AlarmMessage, col: number, to: number, closed: boolean): LadderBand {
   const r = Number.isFinite(m.reason) ? UNREGISTER_REASONS.get(m.reason) : undefined;
   const why = Number.isFinite(m.reason) ? ` (Reason ${m.reason}${r ? ` ${r.name}` : ''})` : '';
-  return { kind: 'unregistered', from: m.time, to, cols: [col], rule: 'alarm', flow: -1, label: closed ? `${m.device} unregistered${why} for ${secs(to - m.time)}` : `${m.device} unregistered${why}; no re-registration seen` };
+  return { kind: 'unregistered', from: m.time, to, cols: [col], rule: 'alarm', flow: -1, label: closed ? `${m.device} unregistered${why} for ${formatDuration(to - m.time)}` : `${m.device} unregistered${why}; no re-registration seen` };
 }

@@ -2,7 +2,7 @@
 // engineers paste into tickets (the seed document's own tables), so the export reader and the grammar read it too.
 
 import type { NetMessage, SourceInfo } from '../model';
-import { TcpFlag } from '../model';
+import { analysisPrefix } from '../decode/tcp-labels';
 
 export const VIEW_HEADER = 'No.\tTime\tSource\tDestination\tProtocol\tSequence Number\tAcknowledgement Number\tInfo';
 
@@ -13,32 +13,6 @@ export interface CaptureView {
   /** Frame shown on each 0-based line (0 for header and note lines). */
   readonly frameOfLine: Int32Array;
   readonly shown: number;
-}
-
-const FLAG_LABELS: [number, string][] = [
-  [TcpFlag.SpuriousRetransmission, 'TCP Spurious Retransmission'],
-  [TcpFlag.FastRetransmission, 'TCP Fast Retransmission'],
-  [TcpFlag.Retransmission, 'TCP Retransmission'],
-  [TcpFlag.LostSegment, 'TCP Previous segment not captured'],
-  [TcpFlag.AckedUnseen, 'TCP ACKed unseen segment'],
-  [TcpFlag.OutOfOrder, 'TCP Out-Of-Order'],
-  [TcpFlag.ZeroWindow, 'TCP ZeroWindow'],
-  [TcpFlag.KeepAlive, 'TCP Keep-Alive'],
-];
-
-/** "[TCP Retransmission] " etc. for the Info column. Duplicate ACKs carry their reference: [TCP Dup ACK 27918#1]. */
-export function analysisPrefix(m: NetMessage): string {
-  const t = m.tcp;
-  if (!t || !t.analysis) return '';
-  const parts: string[] = [];
-  for (const [bit, label] of FLAG_LABELS) {
-    if (!(t.analysis & bit)) continue;
-    // Wireshark shows one retransmission kind
-    if (bit === TcpFlag.Retransmission && t.analysis & (TcpFlag.FastRetransmission | TcpFlag.SpuriousRetransmission)) continue;
-    parts.push(`[${label}]`);
-  }
-  if (t.analysis & TcpFlag.DuplicateAck) parts.push(`[TCP Dup ACK${t.refFrame ? ` ${t.refFrame}` : ''}]`);
-  return parts.length ? parts.join(' ') + ' ' : '';
 }
 
 function clock(ms: number): string {

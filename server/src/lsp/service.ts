@@ -26,6 +26,7 @@ import { DEVICE_TYPES } from '../knowledge/deviceTypes';
 import { verificationText } from '../knowledge/reasons';
 import { describeReason } from '../analysis/alarms';
 import { formatClock } from '../sources/time';
+import { quantile } from '../analysis/stats';
 
 export interface DocAnalysis {
   readonly uri: string;
@@ -402,10 +403,6 @@ function keepalivesOf(a: DocAnalysis): Map<number, { flow: FlowSummary; index: n
 
 function secs(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
-}
-
-function quantile(sorted: readonly number[], q: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
 }
 
 /** "+115.0 s · 200 OK in 9.0 s", "+30.0 s · KeepAliveAck in 1 ms", "· resent ×2, through after 0.4 s", "· no answer". */

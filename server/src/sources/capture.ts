@@ -13,22 +13,14 @@ import type { AppProtocol } from '../decode/stream';
 import { looksLikeSip, parseSipBytes, sipLabel } from '../decode/sip';
 import { ByteInterner } from '../decode/intern';
 import { parseSccp, sccpLabel } from '../decode/sccp';
+import { flagText } from '../decode/tcp-labels';
 import type { SegmentLog } from '../analysis/segments';
 
-const FIN = 1, SYN = 2, RST = 4, PSH = 8, ACK = 16;
+const FIN = 1, SYN = 2, RST = 4, ACK = 16;
 const SIP_PORTS = new Set([5060]);
 const SCCP_PORTS = new Set([2000]);
 const TLS_PORTS = new Set([5061, 2443]);
 
-function flagText(f: number): string {
-  const parts: string[] = [];
-  if (f & FIN) parts.push('FIN');
-  if (f & SYN) parts.push('SYN');
-  if (f & RST) parts.push('RST');
-  if (f & PSH) parts.push('PSH');
-  if (f & ACK) parts.push('ACK');
-  return parts.length ? `[${parts.join(', ')}]` : '[<None>]';
-}
 
 /** A message decoded from a capture. Its Info column text (`label`) is made on first use: most messages of a large
  * capture are judged by the rules and never displayed. */
