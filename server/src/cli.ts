@@ -19,14 +19,18 @@ import { LADDER_PROTOCOLS } from './ladder/model';
 import { renderSvg } from './ladder/svg';
 import { renderMermaid } from './ladder/mermaid';
 import { writeFile } from 'node:fs/promises';
+import { parseOffset } from './sources/offset';
+import { formatOffset } from './analysis/clock';
 
-const USAGE = `usage: cucm-lens analyze [--format text|json|sarif] PATH...
+const USAGE = `usage: cucm-lens analyze [--format text|json|sarif] [--offset FILE=OFFSET] PATH...
        cucm-lens messages [--format text|json] PATH...
-  PATH   files or folders (read recursively); formats are detected by content; - reads standard input
-  analyze    findings: text for people (default), json {"sources":[...],"findings":[...]}, sarif (SARIF 2.1.0)
        cucm-lens ladder [--svg FILE] [--mermaid FILE] [--json FILE] [--theme light|dark] [filters] PATH...
   PATH   files or folders (read recursively); formats are detected by content; - reads standard input
   analyze    findings: text for people (default), json {"sources":[...],"findings":[...]}, sarif (SARIF 2.1.0)
+             several inputs are one case: captures of the same traffic are matched (capture.not-received), every
+             file is put on one clock (printed at the end) and unregistration alarms are linked to the keepalives
+             the other files show; --offset FILE=OFFSET (repeatable; 250ms, -1.5s, +2h, 00:01:30) sets a file's
+             clock offset by hand instead
   messages   every decoded message (alarms, SIP, SCCP, TCP, ARP), one object each: a text table or a JSON array
   ladder     the ladder (sequence) diagram: --svg FILE, --mermaid FILE, --json FILE (the model); none: SVG on stdout
              filters: --device TEXT (a participant's name or address contains it; repeatable), --protocol sip,sccp,
@@ -42,6 +46,8 @@ interface Args {
   format: Format;
   paths: string[];
   ladder: LadderArgs;
+  /** --offset FILE=OFFSET: resolved path → ms. */
+  offsets: Map<string, number>;
 }
 
 interface LadderArgs {
@@ -71,6 +77,7 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
   if (command !== 'analyze' && command !== 'messages' && command !== 'ladder') throw new UsageError(`unknown command "${command}" (try: analyze, messages, ladder)`);
   let format: Format = 'text';
   const paths: string[] = [];
+  const offsets = new Map<string, number>();
   const ladder: LadderArgs = { svg: null, mermaid: null, json: null, theme: 'light', devices: [], protocols: [], rules: [], from: null, to: null, search: '' };
   const value = (i: number, name: string): string => {
     const v = rest[i];
@@ -104,7 +111,14 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
         continue;
       }
     }
-    if (a === '--format' || a === '-f') {
+    if (a === '--offset' || a.startsWith('--offset=')) {
+      const v = a === '--offset' ? value(++i, '--offset') : a.slice(9);
+      const eq = v.lastIndexOf('=');
+      if (eq <= 0) throw new UsageError(`--offset needs FILE=OFFSET, not "${v}"`);
+      const ms = parseOffset(v.slice(eq + 1));
+      if (typeof ms === 'string') throw new UsageError(`--offset ${v.slice(0, eq)}: ${ms}`);
+      offsets.set(path.resolve(v.slice(0, eq)), ms);
+    } else if (a === '--format' || a === '-f') {
       const v = rest[++i];
       if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format needs text, json or sarif${v ? `, not "${v}"` : ''}`);
       format = v;
@@ -121,7 +135,7 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
   }
   if (paths.length === 0) throw new UsageError(`${command} needs at least one file or folder`);
   if (command === 'messages' && format === 'sarif') throw new UsageError('messages has no sarif format (text or json)');
-  return { command, format, paths, ladder };
+  return { command, format, paths, ladder, offsets };
 }
 
 /** Buffered stdout that respects back-pressure, so a large report does not build one huge string. */
@@ -167,7 +181,9 @@ async function writeJson(out: Out, r: AnalysisResult): Promise<void> {
   await out.write('{"sources":[');
   for (let i = 0; i < r.sources.length; i++) {
     const s = r.sources[i]!;
-    await out.write((i ? ',' : '') + JSON.stringify({ file: s.file, format: s.format, messages: s.messages, problems: s.problems.map(problemJson) }));
+    const c = r.clock?.[i];
+    const clock = c ? { offsetMs: c.offsetMs, basis: c.basis, via: c.via, matches: c.matches, detail: c.detail } : undefined;
+    await out.write((i ? ',' : '') + JSON.stringify({ file: s.file, format: s.format, messages: s.messages, problems: s.problems.map(problemJson), ...(clock ? { clock } : {}) }));
   }
   await out.write('],"findings":[');
   const fs = sortedFindings(r);
@@ -195,6 +211,13 @@ async function writeText(out: Out, r: AnalysisResult): Promise<void> {
     for (const p of s.problems) {
       problems++;
       await out.write(`${where(s.file, p.line, p.frame)}: ${p.severity} (input) ${p.code}: ${p.message}\n`);
+    }
+  }
+  if (r.clock && r.clock.some((c) => c.basis !== 'reference' && c.basis !== 'none')) {
+    await out.write('\nClocks (one case clock; add the offset to a file\'s times):\n');
+    for (const c of r.clock) {
+      if (!r.sources[c.source]?.messages) continue;
+      await out.write(`  ${r.sources[c.source]!.file}: ${c.basis === 'reference' ? 'reference' : formatOffset(c.offsetMs)} (${c.detail})\n`);
     }
   }
   const msgs = r.sources.reduce((a, s) => a + s.messages, 0);
@@ -313,7 +336,7 @@ export async function main(argv: string[]): Promise<number> {
   let result: AnalysisResult;
   try {
     // analyze needs only the findings: the rules run as messages are read, so memory does not grow with the inputs
-    result = await analyzePaths(args.paths, DEFAULT_SETTINGS, { keepMessages: args.command !== 'analyze' });
+    result = await analyzePaths(args.paths, DEFAULT_SETTINGS, { keepMessages: args.command !== 'analyze', offsets: args.offsets });
   } catch (e) {
     if (e instanceof UnreadableInputError) {
       process.stderr.write(`cucm-lens: ${e.message}\n`);

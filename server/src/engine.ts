@@ -11,6 +11,8 @@ import { ExportReader } from './sources/exports';
 import { CaptureDecoder } from './sources/capture';
 import { SegmentLog } from './analysis/segments';
 import { correlateCaptures } from './analysis/correlate';
+import { ClockKeys, alignClocks, segmentEdges } from './analysis/clock';
+import { EvidenceLog, alarmEvidence, withEvidence } from './analysis/evidence';
 import { CaptureReader } from './sources/capture-reader';
 import { ByteDecoder, LineSplitter, ProblemSink, looksBinaryText } from './sources/text';
 import { detectTextFormat, sniffBinary } from './sources/detect';
@@ -413,8 +415,11 @@ export interface PathOptions {
   readonly onMessage?: (m: Message) => void;
   /** Run the rules (default). Off, the result has no findings: the bench measures reading alone with it. */
   readonly rules?: boolean;
-  /** Match the captures among the inputs with each other (default, when there are several inputs). */
+  /** Match the captures among the inputs with each other, put every source on one clock and link unregistration
+   * alarms to their evidence (default, when there are several inputs). */
   readonly correlate?: boolean;
+  /** Clock offsets the user set (ms to add to that file's times), by path as given or found. */
+  readonly offsets?: ReadonlyMap<string, number>;
 }
 
 /** Analyses files and folders from disk (the CLI). Throws UnreadableInputError for named paths that cannot be read. */
@@ -425,12 +430,20 @@ export async function analyzePaths(paths: readonly string[], settings: Settings,
   const keep = opts.keepMessages !== false;
   const messages: Message[] = [];
   const sources: SourceInfo[] = [];
-  const rules = new RuleRunner(settings, keep, (s) => timeline[s] ?? s);
-  const onMessage = opts.onMessage;
   const withRules = opts.rules !== false;
+  // several inputs: a case (one clock, captures matched, alarms linked to the keepalive records of their devices)
+  const together = withRules && opts.correlate !== false && entries.length > 1;
+  const rules = new RuleRunner(settings, keep || together, (s) => timeline[s] ?? s);
+  const onMessage = opts.onMessage;
+  const clockKeys = together ? new ClockKeys() : null;
+  const evidenceLog = new EvidenceLog();
   const emit = (m: Message): void => {
     if (withRules) rules.push(m);
     if (keep) messages.push(m);
+    if (clockKeys) {
+      clockKeys.push(m);
+      evidenceLog.push(m);
+    }
     if (onMessage) onMessage(m);
   };
   // the files of a trace set dated as one timeline: each ends before the next begins
@@ -446,7 +459,7 @@ export async function analyzePaths(paths: readonly string[], settings: Settings,
     i = j;
   }
   // captures taken at two points of the same path: what one saw sent, the other should have seen arrive
-  const segmentLogs = withRules && opts.correlate !== false && entries.length > 1 ? new Map<number, SegmentLog>() : undefined;
+  const segmentLogs = together ? new Map<number, SegmentLog>() : undefined;
   for (let i = 0; i < entries.length; i++) {
     const grouped = refs.has(i);
     const next = grouped && timeline[i + 1] === timeline[i] ? entries[i + 1]!.path : null;
@@ -455,6 +468,16 @@ export async function analyzePaths(paths: readonly string[], settings: Settings,
   }
   if (keep) sortTimeline(messages);
   const findings = rules.finish();
-  if (segmentLogs && segmentLogs.size > 1) findings.push(...correlateCaptures(segmentLogs, sources).findings);
-  return { sources, messages, findings, flows: rules.flows() };
+  const flows = rules.flows();
+  if (!together || !clockKeys) return { sources, messages, findings, flows };
+  const correlation = segmentLogs && segmentLogs.size > 1 ? correlateCaptures(segmentLogs, sources) : null;
+  if (correlation) findings.push(...correlation.findings);
+  const manual = new Map<number, number>();
+  if (opts.offsets?.size) entries.forEach((e, i) => {
+    const ms = opts.offsets!.get(e.path) ?? opts.offsets!.get(path.resolve(e.path));
+    if (ms !== undefined && Number.isFinite(ms)) manual.set(i, ms);
+  });
+  const clock = alignClocks(sources, [...(correlation ? segmentEdges(correlation.summaries) : []), ...clockKeys.edges(sources)], manual);
+  withEvidence(findings, alarmEvidence(evidenceLog, flows, sources, clock));
+  return { sources, messages, findings, flows, clock, matches: correlation?.matches ?? [] };
 }

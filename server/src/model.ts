@@ -237,6 +237,38 @@ export interface FlowSummary {
   readonly resent: number;
 }
 
+/** How one source's clock is put on the case clock (several sources analysed together). */
+export interface SourceClock {
+  readonly source: number;
+  /** Add to this source's times to get the case clock (ms); 0 for the reference. */
+  readonly offsetMs: number;
+  /** reference: the clock the others are put on; segments: TCP segments / SIP-over-UDP messages matched with another
+   * capture; sip: SIP messages matched by Call-ID and CSeq (a trace against a capture or an export); alarms: the
+   * same alarms in two sources (syslog against an SDL trace); manual: set by the user; none: nothing to align it by
+   * (taken as already on the case clock). */
+  readonly basis: 'reference' | 'segments' | 'sip' | 'alarms' | 'manual' | 'none';
+  /** The source it was aligned against, -1 for reference / manual / none. */
+  readonly via: number;
+  /** How many matches the estimate rests on. */
+  readonly matches: number;
+  /** For people: "median of 412 matched segments with cucm.pcap". */
+  readonly detail: string;
+}
+
+/** The copies two captures both saw, pair by pair (frames of capture a and of capture b). */
+export interface CopyMatches {
+  readonly a: number;
+  readonly b: number;
+  readonly aFrames: Int32Array;
+  readonly bFrames: Int32Array;
+  /** 1 when a's copy is the sent one (a is near the sender), else 0. */
+  readonly aSent: Uint8Array;
+  /** One-way transit from the sender's copy to the receiver's (ms), clock offset removed. */
+  readonly transitMs: Float64Array;
+  /** Add to a time of capture a to get capture b's clock (ms). */
+  readonly offsetMs: number;
+}
+
 /** Everything one analysis run produced. */
 export interface AnalysisResult {
   readonly sources: SourceInfo[];
@@ -244,4 +276,8 @@ export interface AnalysisResult {
   readonly findings: Finding[];
   /** Registration / keepalive flows (without their records when the messages were not kept). */
   readonly flows: FlowSummary[];
+  /** Several sources analysed together: each source's clock on the case clock (index = source). */
+  readonly clock?: SourceClock[];
+  /** Several captures analysed together: the copies each pair both saw. */
+  readonly matches?: CopyMatches[];
 }

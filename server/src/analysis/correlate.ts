@@ -10,7 +10,7 @@
 //     the sender's file at the lost copy and in the receiver's file at the next copy of that direction that arrived.
 // A summary finding per pair (`capture.correlated`) gives the offset, the transit times and the counts.
 
-import type { Finding, RelatedInfo, SourceInfo } from '../model';
+import type { CopyMatches, Finding, RelatedInfo, SourceInfo } from '../model';
 import type { SegmentLog } from './segments';
 import { median, quantile } from './stats';
 
@@ -29,6 +29,8 @@ export interface CorrelationSummary {
 export interface CorrelationResult {
   readonly findings: Finding[];
   readonly summaries: CorrelationSummary[];
+  /** Per correlated pair: the copies both saw. */
+  readonly matches: CopyMatches[];
 }
 
 /** Findings of one pair are capped (one more finding says how many were left out). */
@@ -120,6 +122,7 @@ function pair(a: SegmentLog, b: SegmentLog, ga: Map<GroupId, number[]>, gb: Map<
 export function correlateCaptures(logs: ReadonlyMap<number, SegmentLog>, sources: readonly SourceInfo[]): CorrelationResult {
   const findings: Finding[] = [];
   const summaries: CorrelationSummary[] = [];
+  const matches: CopyMatches[] = [];
   const ids = [...logs.keys()].sort((x, y) => x - y);
   for (let i = 0; i < ids.length; i++) {
     for (let j = i + 1; j < ids.length; j++) {
@@ -127,10 +130,11 @@ export function correlateCaptures(logs: ReadonlyMap<number, SegmentLog>, sources
       if (r) {
         findings.push(...r.findings);
         summaries.push(r.summary);
+        matches.push(r.matches);
       }
     }
   }
-  return { findings, summaries };
+  return { findings, summaries, matches };
 }
 
 function name(sources: readonly SourceInfo[], i: number): string {
@@ -145,7 +149,7 @@ function fmtMs(ms: number): string {
   return abs >= 1000 ? `${sign}${(abs / 1000).toFixed(3)} s` : `${sign}${abs.toFixed(abs < 10 ? 2 : 1)} ms`;
 }
 
-function correlatePair(ia: number, a: SegmentLog, ib: number, b: SegmentLog, sources: readonly SourceInfo[]): { findings: Finding[]; summary: CorrelationSummary } | null {
+function correlatePair(ia: number, a: SegmentLog, ib: number, b: SegmentLog, sources: readonly SourceInfo[]): { findings: Finding[]; summary: CorrelationSummary; matches: CopyMatches } | null {
   // a's key ids → b's (by text); keys b has that a lacks are not needed
   const keyMap = new Int32Array(a.keys.length).fill(-1);
   let shared = 0;
@@ -201,16 +205,21 @@ function correlatePair(ia: number, a: SegmentLog, ib: number, b: SegmentLog, sou
   };
   const { aToB, bToA } = pair(a, b, ga, gb, offset, senderIsA);
   // transit times of the matched copies
-  const transit: number[] = [];
   let matched = 0;
-  for (let k = 0; k < a.count; k++) {
+  for (let k = 0; k < a.count; k++) if (aToB[k]! >= 0) matched++;
+  const aFrames = new Int32Array(matched), bFrames = new Int32Array(matched), aSent = new Uint8Array(matched);
+  const transitMs = new Float64Array(matched);
+  for (let k = 0, n = 0; k < a.count; k++) {
     const m = aToB[k]!;
     if (m < 0) continue;
-    matched++;
     const t = b.time[m]! - a.time[k]! - offset;
-    transit.push(senderIsA(a.key[k]!) ? t : -t);
+    const sent = senderIsA(a.key[k]!);
+    aFrames[n] = a.frame[k]!;
+    bFrames[n] = b.frame[m]!;
+    aSent[n] = sent ? 1 : 0;
+    transitMs[n++] = sent ? t : -t;
   }
-  transit.sort((x, y) => x - y);
+  const transit = Array.from(transitMs).sort((x, y) => x - y);
   // the time both captures cover, on a's clock (a margin at each end: copies in flight when one capture stopped)
   const spanA = [a.count ? a.time[0]! : NaN, a.count ? a.time[a.count - 1]! : NaN];
   const spanB = [b.count ? b.time[0]! - offset : NaN, b.count ? b.time[b.count - 1]! - offset : NaN];
@@ -278,7 +287,10 @@ function correlatePair(ia: number, a: SegmentLog, ib: number, b: SegmentLog, sou
       evidence: { otherSource: there, offsetMs: sign * offset, matched, notReceived, transitP50Ms: p50, transitP95Ms: p95 },
     });
   }
-  return { findings, summary: { a: ia, b: ib, offsetMs: offset, matched, notReceived, transitP50: p50, transitP95: p95 } };
+  return {
+    findings, summary: { a: ia, b: ib, offsetMs: offset, matched, notReceived, transitP50: p50, transitP95: p95 },
+    matches: { a: ia, b: ib, aFrames, bFrames, aSent, transitMs, offsetMs: offset },
+  };
 }
 
 /** "10.1.1.5:51234 → 10.1.1.1:5060 Seq=… Len=…" or "REGISTER (CSeq 7, Call-ID …) 10.1.1.5:5060 → 10.1.1.1:5060" */
