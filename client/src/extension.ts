@@ -5,15 +5,20 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { CAPTURE_SCHEME, registerCaptureView } from './captureView';
+import { CaseCommands } from './caseCommands';
 import { LadderPanels } from './ladderPanel';
 import { registerLanguageDetection } from './detectLanguage';
 
 const LANGUAGES = ['cucm-syslog', 'cucm-trace', 'capture-export'];
+/** Files the server hears about when they change on disk (workspace/didChangeWatchedFiles): a case's files. */
+const WATCHED_FILES = '**/*.{pcap,pcapng,cap,txt,log,csv,tsv,gz}';
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel | undefined;
 
 function createClient(context: vscode.ExtensionContext): LanguageClient {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const watcher = vscode.workspace.createFileSystemWatcher(WATCHED_FILES);
+  context.subscriptions.push(watcher);
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
@@ -26,7 +31,7 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
       ]),
       { scheme: CAPTURE_SCHEME, language: 'capture-export' },
     ],
-    synchronize: { configurationSection: 'cucmLens' },
+    synchronize: { configurationSection: 'cucmLens', fileEvents: watcher },
     outputChannel: output,
   };
   return new LanguageClient('cucmLens', 'CUCM Lens', serverOptions, clientOptions);
@@ -44,6 +49,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   registerCaptureView(context, () => client);
   new LadderPanels(context, () => client).register();
+  const cases = new CaseCommands(context, () => client);
+  cases.register();
+  cases.attach(client); // sends the case configuration whenever the server reaches Running (start and restarts)
   registerLanguageDetection(context);
   await client.start();
 }

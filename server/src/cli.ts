@@ -19,8 +19,7 @@ import { LADDER_PROTOCOLS } from './ladder/model';
 import { renderSvg } from './ladder/svg';
 import { renderMermaid } from './ladder/mermaid';
 import { writeFile } from 'node:fs/promises';
-import { parseOffset } from './sources/offset';
-import { formatOffset } from './analysis/clock';
+import { formatOffset, parseOffset } from './caseConfig';
 
 const USAGE = `usage: cucm-lens analyze [--format text|json|sarif] [--offset FILE=OFFSET] PATH...
        cucm-lens messages [--format text|json] PATH...
@@ -115,9 +114,10 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
       const v = a === '--offset' ? value(++i, '--offset') : a.slice(9);
       const eq = v.lastIndexOf('=');
       if (eq <= 0) throw new UsageError(`--offset needs FILE=OFFSET, not "${v}"`);
-      const ms = parseOffset(v.slice(eq + 1));
-      if (typeof ms === 'string') throw new UsageError(`--offset ${v.slice(0, eq)}: ${ms}`);
-      offsets.set(path.resolve(v.slice(0, eq)), ms);
+      const r = parseOffset(v.slice(eq + 1));
+      if (!r.ok) throw new UsageError(`--offset ${v.slice(0, eq)}: ${r.message}`);
+      if (r.ms === null) throw new UsageError(`--offset ${v.slice(0, eq)} needs an offset (e.g. 250ms, -1.5s, +2h, 00:01:30)`);
+      offsets.set(path.resolve(v.slice(0, eq)), r.ms);
     } else if (a === '--format' || a === '-f') {
       const v = rest[++i];
       if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format needs text, json or sarif${v ? `, not "${v}"` : ''}`);

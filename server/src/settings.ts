@@ -29,6 +29,12 @@ export interface Settings {
     /** UTC midnight (ms) of the date to give time-of-day traces, NaN to use the file's modification time. */
     readonly date: number;
   };
+  /** The files of a workspace folder analysed together (lsp/cases.ts). */
+  readonly case: {
+    readonly enabled: boolean;
+    readonly maxFiles: number;
+    readonly maxBytes: number;
+  };
 }
 
 interface PropertySchema {
@@ -112,6 +118,11 @@ export function normaliseSettings(raw: unknown): Settings {
     traces: {
       neighbourBytes: num(raw, 'traces.neighbourMegabytes') * 1e6,
       date: dateSetting(raw, 'traces.date'),
+    },
+    case: {
+      enabled: bool(raw, 'case.enabled'),
+      maxFiles: num(raw, 'case.maxFiles'),
+      maxBytes: num(raw, 'case.maxMegabytes') * 1e6,
     },
   };
 }

@@ -263,3 +263,27 @@ test('a .pcap opens as the decoded capture view, with its TCP findings in the Pr
     await shot(page, 'capture-view-problems');
   });
 });
+
+test('the case commands are in the command palette', async () => {
+  await step('case commands', async () => {
+    // the capture view of the previous test is in front: the case ladder is offered for it as for the file's own ladder
+    await page.keyboard.press('Escape');
+    const input = page.locator('.quick-input-widget input');
+    for (const title of [
+      'CUCM Lens: Add Files to the Case',
+      'CUCM Lens: Remove Files from the Case',
+      'CUCM Lens: Set Clock Offset of a File in the Case',
+      'CUCM Lens: Show the Files of the Case',
+      'CUCM Lens: Show Ladder Diagram of the Case',
+    ]) {
+      await page.keyboard.press('F1');
+      await input.waitFor({ timeout: 15_000 });
+      await input.fill('>' + title);
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+      await row.waitFor({ timeout: 15_000 });
+      assert.match((await row.innerText()).replace(/\s+/g, ' '), new RegExp(title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+      await page.keyboard.press('Escape');
+    }
+    await shot(page, 'case-commands');
+  });
+});

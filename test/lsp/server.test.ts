@@ -11,10 +11,11 @@ import {
   DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, PublishDiagnosticsNotification, HoverRequest,
   InlayHintRequest, DocumentSymbolRequest, FoldingRangeRequest, ConfigurationRequest, ShutdownRequest, ExitNotification,
   DidChangeConfigurationNotification,
-  CodeLensRequest, WorkspaceSymbolRequest,
+  CodeLensRequest, WorkspaceSymbolRequest, DefinitionRequest, DidChangeWatchedFilesNotification,
 } from 'vscode-languageserver-protocol/node';
 import type { ProtocolConnection, PublishDiagnosticsParams, Hover, MarkupContent, DocumentSymbol, InlayHint, CodeLens, SymbolInformation } from 'vscode-languageserver-protocol/node';
-import { EXAMPLES, ROOT, SERVER, SEED_LINE } from '../helpers/paths';
+import { EXAMPLES, ROOT, SERVER, SEED_LINE, tempDir } from '../helpers/paths';
+import type { Location } from 'vscode-languageserver-protocol/node';
 
 interface Session {
   proc: ChildProcessWithoutNullStreams;
@@ -38,7 +39,7 @@ after(async () => {
   }
 });
 
-async function start(settings: Record<string, unknown> = {}, configurationCapability = true): Promise<Session> {
+async function start(settings: Record<string, unknown> = {}, configurationCapability = true, root = EXAMPLES): Promise<Session> {
   const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: 'pipe' });
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
   const s: Session = { proc, conn, diagnostics: new Map(), waiters: [], settings };
@@ -52,7 +53,7 @@ async function start(settings: Record<string, unknown> = {}, configurationCapabi
   conn.listen();
   sessions.push(s);
   const init = await conn.sendRequest(InitializeRequest.type, {
-    processId: process.pid, rootUri: pathToFileURL(EXAMPLES).href, workspaceFolders: null,
+    processId: process.pid, rootUri: pathToFileURL(root).href, workspaceFolders: null,
     capabilities: {
       workspace: { configuration: configurationCapability },
       textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] }, inlayHint: {}, documentSymbol: { hierarchicalDocumentSymbolSupport: true } },
@@ -308,4 +309,72 @@ test('cucmLens/ladder: the ladder model of a decoded capture, with lines of its 
   }
   assert.equal(await s.conn.sendRequest('cucmLens/ladder', { uri: 'file:///not/open.txt' }), null);
   assert.equal(await s.conn.sendRequest('cucmLens/ladder', { uri: 42 }), null);
+});
+
+test('a case: the folder\'s captures, trace and syslog together — evidence on the alarm, transit in hovers, go to definition, the merged ladder', async () => {
+  // the real blackhole captures and the trace and syslog make-case.mjs wrote around them, in a folder of their own
+  const dir = tempDir('cucm-lens-case-');
+  const caps = path.join(ROOT, 'test', 'fixtures', 'captures');
+  const kase = path.join(ROOT, 'test', 'fixtures', 'case');
+  for (const f of ['sip-tcp-blackhole-phone.pcap', 'sip-tcp-blackhole-cucm.pcap']) fs.copyFileSync(path.join(caps, f), path.join(dir, f));
+  for (const f of ['SDL001_100_000001.txt', 'cucm-syslog.log']) fs.copyFileSync(path.join(kase, f), path.join(dir, f));
+  const expected = JSON.parse(fs.readFileSync(path.join(kase, 'case.expected.json'), 'utf8')) as { lastRegister: { frame: number; retransmissions: number } };
+  const day = new Date((JSON.parse(fs.readFileSync(path.join(kase, 'case.expected.json'), 'utf8')) as { lastRegister: { timeMs: number } }).lastRegister.timeMs).toISOString().slice(0, 10);
+  const s = await start({ traces: { date: day } }, true, dir);
+  const syslog = path.join(dir, 'cucm-syslog.log');
+  const uri = await open(s, syslog);
+  const d = await waitDiagnostics(s, uri, (p) => p.diagnostics.some((x) => /Evidence:/.test(x.message as string)));
+  const alarm = d.diagnostics.find((x) => x.code === 'alarm.endpoint-unregistered')!;
+  assert.match(alarm.message as string, new RegExp(`last REGISTER .* in sip-tcp-blackhole-phone\\.pcap, ${expected.lastRegister.retransmissions} retransmissions, no response`));
+  assert.equal(d.diagnostics.filter((x) => x.code === 'alarm.endpoint-unregistered').length, 1, 'the linked finding replaces the plain one');
+  const phoneView = 'cucm-capture:' + pathToFileURL(path.join(dir, 'sip-tcp-blackhole-phone.pcap')).pathname + '.txt';
+  const rel = alarm.relatedInformation!.find((r) => r.location.uri === phoneView);
+  assert.ok(rel, `related location in the phone capture's view: ${JSON.stringify(alarm.relatedInformation)}`);
+  const view = (await s.conn.sendRequest('cucmLens/captureView', { uri: pathToFileURL(path.join(dir, 'sip-tcp-blackhole-phone.pcap')).href, view: phoneView })) as { text: string };
+  const viewLines = view.text.split('\n');
+  assert.equal(viewLines[rel.location.range.start.line]!.split('\t')[0], String(expected.lastRegister.frame), 'the related line shows the REGISTER tshark found');
+
+  // hover on the alarm name carries the evidence; go to definition opens the last REGISTER
+  const line = fs.readFileSync(syslog, 'utf8').split('\n')[0]!;
+  const pos = { line: 0, character: line.indexOf('EndPointUnregistered') + 2 };
+  const h = (await s.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: pos })) as Hover;
+  assert.match((h.contents as MarkupContent).value, /\*\*Evidence: last REGISTER[\s\S]*sip-tcp-blackhole-phone\.pcap frame \d+, line \d+/);
+  const defs = (await s.conn.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position: pos })) as Location[];
+  assert.ok(defs.some((x) => x.uri === phoneView && x.range.start.line === rel.location.range.start.line), JSON.stringify(defs));
+
+  // the phone capture: copies never received flagged in this file too; a delivered copy's hover gives the transit
+  await s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: phoneView, languageId: 'capture-export', version: 1, text: view.text } });
+  const pd = await waitDiagnostics(s, phoneView, (p) => p.diagnostics.some((x) => x.code === 'capture.not-received'));
+  const lost = pd.diagnostics.filter((x) => x.code === 'capture.not-received');
+  assert.ok(lost.some((x) => viewLines[x.range.start.line]!.startsWith(`${expected.lastRegister.frame}\t`)), 'the lost REGISTER is flagged on its line');
+  assert.ok(lost[0]!.relatedInformation!.length === 0 || lost[0]!.relatedInformation!.every((r) => r.location.uri.startsWith('cucm-capture:')));
+  const firstReg = viewLines.findIndex((l) => /\tRequest: REGISTER /.test(l));
+  const ph = (await s.conn.sendRequest(HoverRequest.type, { textDocument: { uri: phoneView }, position: { line: firstReg, character: 1 } })) as Hover;
+  assert.match((ph.contents as MarkupContent).value, /Seen at the other capture point[\s\S]*arrived at sip-tcp-blackhole-cucm\.pcap frame \d+ after (about 0|[\d.]+) ms \(one-way transit\)/);
+  const other = (await s.conn.sendRequest(DefinitionRequest.type, { textDocument: { uri: phoneView }, position: { line: firstReg, character: 1 } })) as Location[];
+  assert.equal(other.length, 1);
+  assert.match(other[0]!.uri, /sip-tcp-blackhole-cucm\.pcap\.txt$/);
+
+  // the case as the "Show Case" command sees it: clocks and how each was found
+  const info = (await s.conn.sendRequest('cucmLens/case', { uri })) as { files: { path: string; basis: string; offsetMs: number }[]; summary: string };
+  assert.equal(info.files.length, 4);
+  assert.equal(info.files.find((f) => f.path.endsWith('SDL001_100_000001.txt'))!.basis, 'reference');
+  for (const f of info.files.filter((x) => x.path.endsWith('.pcap'))) assert.ok(Math.abs(f.offsetMs - 2750) <= 2, `${f.path} ${f.offsetMs}`);
+  assert.match(info.summary, /4 files on one clock; \d+ copies sent but never received; 2 unregistration alarms linked/);
+
+  // a manual offset from the client moves that file's clock; the merged ladder has every file
+  await s.conn.sendNotification('cucmLens/caseConfig', { added: [], removed: [], offsets: { [path.join(dir, 'cucm-syslog.log')]: 60_000 } });
+  const info2 = (await s.conn.sendRequest('cucmLens/case', { uri })) as { files: { path: string; basis: string; offsetMs: number; manual: boolean }[] };
+  const sl = info2.files.find((f) => f.path.endsWith('cucm-syslog.log'))!;
+  assert.deepEqual([sl.basis, sl.offsetMs, sl.manual], ['manual', 60_000, true]);
+  const ladder = (await s.conn.sendRequest('cucmLens/ladder', { uri, merged: true })) as { sources: { name: string }[]; arrows: unknown[]; title: string } | null;
+  assert.ok(ladder);
+  assert.equal(ladder.sources.length, 4);
+  assert.match(ladder.title, /^case /);
+  // removing a file and telling the server a file changed: the case is read again
+  await s.conn.sendNotification('cucmLens/caseConfig', { added: [], removed: [path.join(dir, 'sip-tcp-blackhole-cucm.pcap')], offsets: {} });
+  await s.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(path.join(dir, 'SDL001_100_000001.txt')).href, type: 2 }] });
+  const info3 = (await s.conn.sendRequest('cucmLens/case', { uri })) as { files: { path: string }[] };
+  assert.deepEqual(info3.files.map((f) => path.basename(f.path)).sort(), ['SDL001_100_000001.txt', 'cucm-syslog.log', 'sip-tcp-blackhole-phone.pcap']);
+  fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -12,7 +12,6 @@ import { DEFAULT_SETTINGS } from '../../server/src/settings';
 import type { Settings } from '../../server/src/settings';
 import { alignClocks } from '../../server/src/analysis/clock';
 import type { ClockEdge } from '../../server/src/analysis/clock';
-import { parseOffset } from '../../server/src/sources/offset';
 import type { SourceInfo } from '../../server/src/model';
 import { CLI, ROOT } from '../helpers/paths';
 
@@ -124,30 +123,17 @@ test('alignClocks: a manual offset is a fixed point, and with no trace or syslog
   assert.deepEqual(manual.map((c) => [c.basis, c.offsetMs]), [['reference', 0], ['manual', 40]]);
 });
 
-test('parseOffset: what people type', () => {
-  assert.equal(parseOffset('250'), 250);
-  assert.equal(parseOffset('250ms'), 250);
-  assert.equal(parseOffset('-1.5s'), -1500);
-  assert.equal(parseOffset('+2h'), 7_200_000);
-  assert.equal(parseOffset('3 min'), 180_000);
-  assert.equal(parseOffset('00:01:30'), 90_000);
-  assert.equal(parseOffset('-01:00:00.250'), -3_600_250);
-  assert.equal(parseOffset('1:30'), 90_000);
-  assert.equal(parseOffset('\u22122s'), -2000);
-  for (const bad of ['', 'abc', '1x', '8d', '00:61:00', '1e5']) assert.equal(typeof parseOffset(bad), 'string', bad);
-});
-
 test('CLI: analyze over a case prints the clocks; --offset sets one by hand; a bad --offset is a usage error', () => {
   const run = (args: string[]) => spawnSync(process.execPath, [CLI, 'analyze', ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const r = run([PHONE, CUCM]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /Clocks \(one case clock/);
   assert.match(r.stdout, /sip-tcp-blackhole-phone\.pcap: reference/);
-  assert.match(r.stdout, /sip-tcp-blackhole-cucm\.pcap: [+−][\d.]+ ms \(median of \d+ segments/);
+  assert.match(r.stdout, /sip-tcp-blackhole-cucm\.pcap: [+-][\d.]+ ms \(median of \d+ segments/);
   const m = run(['--offset', `${PHONE}=-1.5s`, PHONE, CUCM]);
   assert.equal(m.status, 0, m.stderr);
-  assert.match(m.stdout, /sip-tcp-blackhole-phone\.pcap: −1\.500 s \(set by hand/);
-  assert.match(m.stdout, /sip-tcp-blackhole-cucm\.pcap: −1\.500 s \(median of \d+ segments/);
+  assert.match(m.stdout, /sip-tcp-blackhole-phone\.pcap: -1\.5 s \(set by hand/);
+  assert.match(m.stdout, /sip-tcp-blackhole-cucm\.pcap: -1\.5 s \(median of \d+ segments/);
   const j = spawnSync(process.execPath, [CLI, 'analyze', '--format', 'json', PHONE, CUCM], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const json = JSON.parse(j.stdout) as { sources: { file: string; clock?: { basis: string; offsetMs: number } }[] };
   assert.equal(json.sources[0]!.clock!.basis, 'reference');

@@ -12,6 +12,7 @@
 import type { Message, SourceClock, SourceInfo } from '../model';
 import type { CorrelationSummary } from './correlate';
 import { median } from './stats';
+import { formatOffset as fmt } from '../caseConfig';
 
 export interface ClockEdge {
   readonly a: number;
@@ -116,16 +117,7 @@ export function referenceSource(sources: readonly SourceInfo[]): number {
   return i >= 0 ? i : 0;
 }
 
-function fmt(ms: number): string {
-  const abs = Math.abs(ms);
-  const sign = ms < 0 ? '−' : '+';
-  if (abs < 1000) return `${sign}${abs.toFixed(abs < 10 ? 2 : 1)} ms`;
-  if (abs < 120_000) return `${sign}${(abs / 1000).toFixed(3)} s`;
-  const h = Math.floor(abs / 3_600_000), m = Math.floor((abs % 3_600_000) / 60_000), s = (abs % 60_000) / 1000;
-  return `${sign}${h ? `${h} h ` : ''}${m} min ${s.toFixed(3)} s`;
-}
 
-export { fmt as formatOffset };
 
 /** Each source's offset onto the case clock. `manual`: offsets the user set (source → ms), fixed. */
 export function alignClocks(sources: readonly SourceInfo[], edges: readonly ClockEdge[], manual: ReadonlyMap<number, number> = new Map()): SourceClock[] {

@@ -12,7 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_SETTINGS, normaliseSettings } from '../settings';
 import type { Settings } from '../settings';
 import { DeviceIndex } from './workspaceSymbols';
-import { analyzeDocument, captureDocument, codeLenses, ladderModel, diagnostics, documentSymbols, foldingRanges, hover, inlayHints } from './service';
+import { analyzeDocument, captureDocument, caseLadderModel, codeLenses, definition, ladderModel, diagnostics, documentSymbols, foldingRanges, hover, inlayHints } from './service';
+import type { CaseContext } from './service';
+import { CaseManager } from './cases';
 import { renderCaptureView } from './captureView';
 import type { CaptureView } from './captureView';
 import { analyzePaths } from '../engine';
@@ -38,13 +40,14 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   canRegisterConfig = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
   return {
     capabilities: {
-      textDocumentSync: TextDocumentSyncKind.Incremental,
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       hoverProvider: true,
       documentSymbolProvider: { label: 'CUCM Lens' },
       foldingRangeProvider: true,
       inlayHintProvider: { resolveProvider: false },
       codeLensProvider: { resolveProvider: false },
       workspaceSymbolProvider: true,
+      definitionProvider: true,
     },
     serverInfo: { name: 'cucm-lens', version: '0.1.0' },
   };
@@ -109,11 +112,78 @@ function schedule(doc: TextDocument, delay: number): void {
   if (old) clearTimeout(old);
   timers.set(doc.uri, setTimeout(() => {
     timers.delete(doc.uri);
-    void analyze(doc).then((a) => {
-      if (a) void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diagnostics(a, doc) });
-    });
+    void publish(doc);
   }, delay));
 }
+
+/** Diagnostics of the document at once, then again with what its case adds (other files: slower) when it has one. */
+async function publish(doc: TextDocument): Promise<void> {
+  const a = await analyze(doc);
+  if (!a) return;
+  const send = (cc: CaseContext | null): void => {
+    if (documents.get(doc.uri)?.version !== doc.version) return;
+    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diagnostics(a, doc, cc) });
+  };
+  send(null);
+  const cc = await caseContext(doc.uri);
+  if (cc) send(cc);
+}
+
+// ---- cases: the files of a folder analysed together (cases.ts) -------------------------------------------------------
+
+/** The file a document shows: file: URIs, and the capture behind a decoded view. */
+function fileOf(uri: string): string | null {
+  try {
+    if (uri.startsWith('file:')) return fileURLToPath(uri);
+    if (uri.startsWith(CAPTURE_SCHEME + ':')) return captureFile(uri);
+  } catch {
+    // not a usable path
+  }
+  return null;
+}
+
+const cases = new CaseManager(
+  () => workspaceFolders,
+  () => documents.all().map((d) => fileOf(d.uri)).filter((f): f is string => f !== null),
+  (text) => connection.console.log(`CUCM Lens: ${text}`),
+);
+
+async function caseContext(uri: string): Promise<CaseContext | null> {
+  const file = fileOf(uri);
+  if (!file) return null;
+  try {
+    const ca = await cases.analysisFor(file, await settingsFor(uri));
+    return ca ? { ca, source: ca.sourceOf(file) } : null;
+  } catch (e) {
+    connection.console.error(`CUCM Lens: case analysis for ${uri} failed: ${(e as Error).message}`);
+    return null;
+  }
+}
+
+function republishAll(): void {
+  for (const doc of documents.all()) schedule(doc, 0);
+}
+
+connection.onNotification('cucmLens/caseConfig', (p: unknown) => {
+  cases.setConfig(p);
+  republishAll();
+});
+connection.onDidChangeWatchedFiles((p) => {
+  for (const c of p.changes) {
+    const file = fileOf(c.uri);
+    if (!file) continue;
+    cases.invalidate(file);
+    // a capture rewritten on disk: its decoded view is read again
+    for (const key of captures.keys()) if (captureFile(key) === file) captures.delete(key);
+  }
+  republishAll();
+});
+/** cucmLens/case: the case a document belongs to (files, clocks, counts), or null. */
+connection.onRequest('cucmLens/case', async (p: { uri?: unknown }) => {
+  if (typeof p?.uri !== 'string') return null;
+  const file = fileOf(p.uri);
+  return file ? cases.info(file, await settingsFor(p.uri)) : null;
+});
 
 /** The analysis for the document's current version, computing it now if a request comes before the timer. */
 async function current(uri: string): Promise<{ a: DocAnalysis; doc: TextDocument } | null> {
@@ -162,7 +232,16 @@ connection.onRequest('cucmLens/captureView', async (p: { uri: string; view: stri
   }
 });
 
-documents.onDidOpen((e) => schedule(e.document, 0));
+documents.onDidOpen((e) => {
+  const file = fileOf(e.document.uri);
+  if (file) cases.openChanged(file);
+  schedule(e.document, 0);
+});
+documents.onDidSave((e) => {
+  const file = fileOf(e.document.uri);
+  if (file) cases.invalidate(file);
+  republishAll();
+});
 documents.onDidChangeContent((e) => schedule(e.document, DEBOUNCE_MS));
 documents.onDidClose((e) => {
   const t = timers.get(e.document.uri);
@@ -171,12 +250,18 @@ documents.onDidClose((e) => {
   cache.delete(e.document.uri);
   settingsCache.delete(e.document.uri);
   captures.delete(e.document.uri);
+  const file = fileOf(e.document.uri);
+  if (file) cases.openChanged(file);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
 connection.onHover(async (p) => {
   const c = await current(p.textDocument.uri);
-  return c ? hover(c.a, c.doc, p.position) : null;
+  return c ? hover(c.a, c.doc, p.position, await caseContext(p.textDocument.uri)) : null;
+});
+connection.onDefinition(async (p) => {
+  const c = await current(p.textDocument.uri);
+  return c ? definition(c.a, c.doc, p.position, await caseContext(p.textDocument.uri)) : [];
 });
 connection.languages.inlayHint.on(async (p) => {
   const c = await current(p.textDocument.uri);
@@ -187,8 +272,13 @@ connection.onCodeLens(async (p) => {
   return c ? codeLenses(c.a) : [];
 });
 /** cucmLens/ladder: the ladder model of an open document (null when the document is not open or not analysed). */
-connection.onRequest('cucmLens/ladder', async (p: { uri?: unknown }) => {
+connection.onRequest('cucmLens/ladder', async (p: { uri?: unknown; merged?: unknown }) => {
   if (typeof p?.uri !== 'string') return null;
+  if (p.merged === true) {
+    // the case the document is in, every file on one clock (the document need not be open)
+    const cc = await caseContext(p.uri);
+    return cc ? caseLadderModel(cc) : null;
+  }
   const c = await current(p.uri);
   return c ? ladderModel(c.a) : null;
 });

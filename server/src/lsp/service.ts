@@ -27,6 +27,37 @@ import { verificationText } from '../knowledge/reasons';
 import { describeReason } from '../analysis/alarms';
 import { formatClock } from '../sources/time';
 import { quantile } from '../analysis/stats';
+import type { CaseAnalysis } from './cases';
+import type { Location } from 'vscode-languageserver';
+
+/** A document seen as one file of a case (cases.ts): its source index in the case's analysis. */
+export interface CaseContext {
+  readonly ca: CaseAnalysis;
+  readonly source: number;
+}
+
+/** Rules only a case produces (several files together). */
+const CASE_RULES = new Set(['capture.not-received', 'capture.correlated']);
+
+/** The case's findings that belong in this document: the case rules at this source, and the alarm findings the
+ * case linked to evidence (they replace the document's own). */
+function caseFindings(cc: CaseContext): Finding[] {
+  return cc.ca.result.findings.filter((f) => f.loc.source === cc.source && (CASE_RULES.has(f.rule) || f.evidence['evidenceSource'] !== undefined));
+}
+
+function caseDiagnostic(f: Finding, cc: CaseContext, doc: TextDocument): Diagnostic | null {
+  const line = cc.ca.lineOf(f.loc);
+  if (line === null) return null;
+  const range = cc.ca.isCapture(cc.source) || f.loc.col === undefined ? wholeLine(doc, line) : lineRange(line, f.loc.col, f.loc.endCol);
+  const related = [];
+  for (const r of f.related) {
+    const rl = cc.ca.lineOf(r.loc);
+    if (rl === null) continue;
+    const wide = cc.ca.isCapture(r.loc.source) || r.loc.col === undefined;
+    related.push({ location: { uri: r.loc.source === cc.source ? doc.uri : cc.ca.uriOf(r.loc.source), range: wide ? lineRange(rl, 0, 65536) : lineRange(rl, r.loc.col, r.loc.endCol) }, message: r.message });
+  }
+  return { range, severity: SEVERITY[f.severity], code: f.rule, source: 'CUCM Lens', message: f.message, relatedInformation: related };
+}
 
 export interface DocAnalysis {
   readonly uri: string;
@@ -160,8 +191,11 @@ function problemDiagnostic(p: Problem, doc: TextDocument): Diagnostic {
 }
 
 /** Diagnostics for the document: findings of this source, then input problems; capped, most severe first. */
-export function diagnostics(a: DocAnalysis, doc: TextDocument): Diagnostic[] {
-  const findings = a.result.findings.filter((f) => f.loc.source === 0);
+export function diagnostics(a: DocAnalysis, doc: TextDocument, cc?: CaseContext | null): Diagnostic[] {
+  const fromCase = cc ? caseFindings(cc) : [];
+  // the document's own findings, except alarms the case has linked to evidence (shown from the case instead)
+  const replaced = new Set(fromCase.filter((f) => !CASE_RULES.has(f.rule)).map((f) => `${f.rule}@${f.loc.line}`));
+  const findings = a.result.findings.filter((f) => f.loc.source === 0 && !replaced.has(`${f.rule}@${f.loc.line}`));
   const max = a.settings.maxDiagnosticsPerFile;
   let shown = findings;
   let dropped = 0;
@@ -172,6 +206,10 @@ export function diagnostics(a: DocAnalysis, doc: TextDocument): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const f of shown) {
     const d = findingDiagnostic(f, a, doc);
+    if (d) out.push(d);
+  }
+  for (const f of fromCase.slice(0, max)) {
+    const d = caseDiagnostic(f, cc!, doc);
     if (d) out.push(d);
   }
   for (const p of a.result.sources[0]?.problems ?? []) out.push(problemDiagnostic(p, doc));
@@ -349,13 +387,31 @@ function netAt(a: DocAnalysis, line: number): NetMessage[] {
   return a.netByLine.get(line) ?? [];
 }
 
-export function hover(a: DocAnalysis, doc: TextDocument, pos: Position): Hover | null {
+/** The frame a line of a capture's view shows (0 when none). */
+function frameAtLine(a: DocAnalysis, line: number): number {
+  return a.view?.frameOfLine[line] ?? 0;
+}
+
+/** What the other captures of the case saw of this frame: where, and the one-way transit. */
+function transitHover(cc: CaseContext, frame: number): string {
+  // the offset between the captures is an estimate: transits within a few µs of zero read as "about 0 ms"
+  const ms = (x: number): string => (Math.abs(x) < 0.01 ? 'about 0 ms' : Math.abs(x) < 1 ? `${x.toFixed(3)} ms` : Math.abs(x) < 1000 ? `${x.toFixed(1)} ms` : `${(x / 1000).toFixed(3)} s`);
+  const lines = cc.ca.matchesAt(cc.source, frame).slice(0, 5).map((m) => {
+    const where = `${md(cc.ca.fileName(m.source))} frame ${m.frame}`;
+    return m.sentHere ? `- arrived at ${where} after ${ms(m.transitMs)} (one-way transit)` : `- sent as ${where}, ${ms(m.transitMs)} before it arrived here (one-way transit)`;
+  });
+  return lines.length ? `**Seen at the other capture point**\n\n${lines.join('\n')}` : '';
+}
+
+export function hover(a: DocAnalysis, doc: TextDocument, pos: Position, cc?: CaseContext | null): Hover | null {
   const net = netAt(a, pos.line);
   if (net.length) {
-    const findings = a.result.findings.filter((f) => f.loc.source === 0 && lineOf(a, f.loc) === pos.line + 1);
+    const fromCase = cc ? caseFindings(cc).filter((f) => f.rule === 'capture.not-received' && cc.ca.lineOf(f.loc) === pos.line + 1) : [];
+    const findings = [...a.result.findings.filter((f) => f.loc.source === 0 && lineOf(a, f.loc) === pos.line + 1), ...fromCase];
     const ka = keepalivesOf(a).get(pos.line);
     const flow = ka ? `\n\n---\n\n${flowHover(ka.flow, ka.index)}` : '';
-    return { contents: { kind: MarkupKind.Markdown, value: netHover(net, findings) + flow } };
+    const transit = cc && a.view ? transitHover(cc, frameAtLine(a, pos.line)) : '';
+    return { contents: { kind: MarkupKind.Markdown, value: netHover(net, findings) + flow + (transit ? `\n\n---\n\n${transit}` : '') } };
   }
   if (!isAlarmLine(a, pos.line)) return null;
   const p = alarmAt(doc, pos.line);
@@ -365,7 +421,7 @@ export function hover(a: DocAnalysis, doc: TextDocument, pos: Position): Hover |
   let range: Range | undefined;
   const r = (s: number, e: number): Range => ({ start: { line: pos.line, character: s }, end: { line: pos.line, character: e } });
   if (within(ch, p.nameStart, p.nameEnd)) {
-    value = alarmHover(a, p, pos.line);
+    value = alarmHover(a, p, pos.line) + (cc ? evidenceHover(cc, pos.line) : '');
     range = r(p.nameStart, p.nameEnd);
   } else if (p.form !== 'sdl' && p.severity >= 0 && within(ch, p.severityStart, p.severityStart + 1)) {
     value = `**Severity ${p.severity} — ${SYSLOG_SEVERITIES[p.severity]}** (syslog numbering)`;
@@ -374,12 +430,49 @@ export function hover(a: DocAnalysis, doc: TextDocument, pos: Position): Hover |
     for (const q of p.params) {
       if (within(ch, q.keyStart, q.valueEnd)) {
         value = paramHover(a, p, q);
+        if (value && cc && q.key === 'DeviceName') value += evidenceHover(cc, pos.line);
         range = r(q.keyStart, q.valueEnd);
         break;
       }
     }
   }
   return value ? { contents: { kind: MarkupKind.Markdown, value }, range } : null;
+}
+
+/** The case's evidence finding for the alarm on a 0-based line. */
+function evidenceAt(cc: CaseContext, line: number): Finding | undefined {
+  return cc.ca.result.findings.find((f) => f.loc.source === cc.source && f.loc.line === line + 1 && f.evidence['evidenceSource'] !== undefined);
+}
+
+/** The alarm's evidence in the case's other files, as a hover section (go to definition opens them). */
+function evidenceHover(cc: CaseContext, line: number): string {
+  const f = evidenceAt(cc, line);
+  if (!f) return '';
+  const at = f.message.indexOf('Evidence: ');
+  const where = f.related.filter((r) => r.loc.source !== cc.source || r.loc.line !== line + 1).slice(0, 8).map((r) => {
+    const l = cc.ca.lineOf(r.loc);
+    return `- ${md(r.message)} — ${md(cc.ca.fileName(r.loc.source))}${r.loc.frame !== null ? ` frame ${r.loc.frame}` : ''}${l !== null ? `, line ${l}` : ''}`;
+  });
+  return `\n\n---\n\n**${at >= 0 ? md(f.message.slice(at)) : 'Evidence'}**\n\n${where.join('\n')}\n\n_Go to Definition (F12) opens the last keepalive._`;
+}
+
+/** Go to definition: from an unregistration alarm to the device's last keepalives in the case's other files; from a
+ * capture line to the same copy in the other capture. */
+export function definition(a: DocAnalysis, doc: TextDocument, pos: Position, cc: CaseContext | null): Location[] {
+  if (!cc) return [];
+  const out: Location[] = [];
+  const to = (source: number, line: number | null): void => {
+    if (line === null) return;
+    out.push({ uri: source === cc.source ? doc.uri : cc.ca.uriOf(source), range: lineRange(line, 0, 0) });
+  };
+  if (a.view) {
+    for (const m of cc.ca.matchesAt(cc.source, frameAtLine(a, pos.line)).slice(0, 5)) to(m.source, cc.ca.lineOf({ source: m.source, line: null, frame: m.frame }));
+    return out;
+  }
+  const f = evidenceAt(cc, pos.line);
+  if (!f) return out;
+  for (const r of f.related) if (r.loc.source !== cc.source || r.loc.line !== pos.line + 1) to(r.loc.source, cc.ca.lineOf(r.loc));
+  return out;
 }
 
 // ---- keepalive flows: hover, inlay hints, code lenses -----------------------------------------------------------
@@ -653,4 +746,18 @@ export function ladderModel(a: DocAnalysis): LadderModel {
     });
   }
   return a.ladder;
+}
+
+/** The ladder of a whole case: every file, on the case clock, one arrow per message however many files saw it.
+ * Built once per case analysis. */
+const caseLadders = new WeakMap<CaseAnalysis, LadderModel>();
+export function caseLadderModel(cc: CaseContext): LadderModel {
+  let m = caseLadders.get(cc.ca);
+  if (!m) {
+    const ca = cc.ca;
+    const sources = ca.result.sources.map((s, i) => ({ name: path.basename(s.file), uri: ca.uriOf(i) }));
+    m = buildLadder(ca.result, { sources, lineOf: (loc) => ca.lineOf(loc), title: `case ${ca.name}` });
+    caseLadders.set(ca, m);
+  }
+  return m;
 }
