@@ -12,6 +12,7 @@
 import type { Message, SourceClock, SourceInfo } from '../model';
 import type { CorrelationSummary } from './correlate';
 import { median } from './stats';
+import { sourceName } from '../sources/names';
 import { formatOffset as fmt } from '../caseConfig';
 
 export interface ClockEdge {
@@ -27,10 +28,6 @@ const BASIS_RANK: Record<ClockEdge['basis'], number> = { segments: 3, sip: 2, al
 /** Keys remembered per source for the SIP and alarm estimates (bounded memory on huge inputs). */
 const MAX_KEYS = 200_000;
 
-function fileName(sources: readonly SourceInfo[], i: number): string {
-  const f = sources[i]?.file ?? `source ${i}`;
-  return f.slice(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1);
-}
 
 /** Pairwise estimates from messages both sources carry: SIP messages by Call-ID/CSeq/method-or-status, alarms by
  * name/device/reason (the k-th with the k-th when both sources have the same count of that key, else the first
@@ -140,7 +137,7 @@ export function alignClocks(sources: readonly SourceInfo[], edges: readonly Cloc
         const [from, to, off] = pa ? [e.a, e.b, pa.offsetMs - e.deltaMs] : [e.b, e.a, pb!.offsetMs + e.deltaMs];
         out[to] = {
           source: to, offsetMs: off, basis: e.basis, via: from, matches: e.matches,
-          detail: `${e.basis === 'segments' ? `median of ${e.matches} segments and SIP messages both captures saw` : e.basis === 'sip' ? `median of ${e.matches} SIP messages matched by Call-ID and CSeq` : `median of ${e.matches} alarms seen in both`} with ${fileName(sources, from)}: ${fmt(off)}`,
+          detail: `${e.basis === 'segments' ? `median of ${e.matches} segments and SIP messages both captures saw` : e.basis === 'sip' ? `median of ${e.matches} SIP messages matched by Call-ID and CSeq` : `median of ${e.matches} alarms seen in both`} with ${sourceName(sources, from)}: ${fmt(off)}`,
         };
         changed = true;
         break; // re-scan from the strongest edge: a new source may open a stronger one

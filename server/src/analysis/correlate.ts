@@ -13,6 +13,7 @@
 import type { CopyMatches, Finding, RelatedInfo, SourceInfo } from '../model';
 import type { SegmentLog } from './segments';
 import { median, quantile } from './stats';
+import { sourceName } from '../sources/names';
 
 export interface CorrelationSummary {
   readonly a: number;
@@ -137,10 +138,6 @@ export function correlateCaptures(logs: ReadonlyMap<number, SegmentLog>, sources
   return { findings, summaries, matches };
 }
 
-function name(sources: readonly SourceInfo[], i: number): string {
-  const f = sources[i]?.file ?? `source ${i}`;
-  return f.slice(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1);
-}
 
 function fmtMs(ms: number): string {
   if (!Number.isFinite(ms)) return '?';
@@ -241,17 +238,17 @@ function correlatePair(ia: number, a: SegmentLog, ib: number, b: SegmentLog, sou
     const next = receiverKey === undefined ? -1 : nextOf(receiverLog, receiverKey, toReceiver(t));
     const related: RelatedInfo[] = [];
     const senderLoc = { source: sSrc, line: null, frame: senderLog.frame[sIdx]! };
-    if (next >= 0) related.push({ loc: { source: rSrc, line: null, frame: receiverLog.frame[next]! }, message: `the next ${keyText.startsWith('u|') ? 'SIP message' : 'segment'} of that direction ${name(sources, rSrc)} received` });
+    if (next >= 0) related.push({ loc: { source: rSrc, line: null, frame: receiverLog.frame[next]! }, message: `the next ${keyText.startsWith('u|') ? 'SIP message' : 'segment'} of that direction ${sourceName(sources, rSrc)} received` });
     findings.push({
       rule: 'capture.not-received', severity: 'warning', loc: senderLoc, time: t, dated: true, related,
-      message: `Sent but never received: ${what} is in ${name(sources, sSrc)} (frame ${senderLog.frame[sIdx]}) but not in ${name(sources, rSrc)}, which was capturing then (clock offset ${fmtMs(offset)}); lost between the two capture points.`,
+      message: `Sent but never received: ${what} is in ${sourceName(sources, sSrc)} (frame ${senderLog.frame[sIdx]}) but not in ${sourceName(sources, rSrc)}, which was capturing then (clock offset ${fmtMs(offset)}); lost between the two capture points.`,
       evidence: { side: 'sender', frame: senderLog.frame[sIdx]!, otherSource: rSrc, offsetMs: offset, seq: senderLog.seq[sIdx]!, len: senderLog.len[sIdx]! },
     });
     if (next >= 0) {
       findings.push({
         rule: 'capture.not-received', severity: 'warning', loc: { source: rSrc, line: null, frame: receiverLog.frame[next]! }, time: receiverLog.time[next]!, dated: true,
-        related: [{ loc: senderLoc, message: `sent here (${name(sources, sSrc)}), never received` }],
-        message: `Never arrived here: ${what}, sent at ${name(sources, sSrc)} frame ${senderLog.frame[sIdx]}, is missing from ${name(sources, rSrc)}; this is the next one of that direction that arrived.`,
+        related: [{ loc: senderLoc, message: `sent here (${sourceName(sources, sSrc)}), never received` }],
+        message: `Never arrived here: ${what}, sent at ${sourceName(sources, sSrc)} frame ${senderLog.frame[sIdx]}, is missing from ${sourceName(sources, rSrc)}; this is the next one of that direction that arrived.`,
         evidence: { side: 'receiver', frame: receiverLog.frame[next]!, otherSource: sSrc, otherFrame: senderLog.frame[sIdx]!, offsetMs: offset },
       });
     }
@@ -276,14 +273,14 @@ function correlatePair(ia: number, a: SegmentLog, ib: number, b: SegmentLog, sou
   if (omitted) {
     findings.push({
       rule: 'capture.not-received', severity: 'warning', loc: { source: ia, line: null, frame: 1 }, time: NaN, dated: true, related: [],
-      message: `${omitted} more copies sent but never received between ${name(sources, ia)} and ${name(sources, ib)} are not listed.`, evidence: { omitted },
+      message: `${omitted} more copies sent but never received between ${sourceName(sources, ia)} and ${sourceName(sources, ib)} are not listed.`, evidence: { omitted },
     });
   }
   const p50 = quantile(transit, 0.5), p95 = quantile(transit, 0.95);
   for (const [here, there, sign] of [[ia, ib, 1], [ib, ia, -1]] as const) {
     findings.push({
       rule: 'capture.correlated', severity: 'information', loc: { source: here, line: null, frame: 1 }, time: NaN, dated: true, related: [],
-      message: `Matched with ${name(sources, there)}: ${matched} segments and SIP messages seen by both; its clock is ${fmtMs(sign * offset)} from this one's; one-way transit p50 ${fmtMs(p50)}, p95 ${fmtMs(p95)}; ${notReceived} sent but never received.`,
+      message: `Matched with ${sourceName(sources, there)}: ${matched} segments and SIP messages seen by both; its clock is ${fmtMs(sign * offset)} from this one's; one-way transit p50 ${fmtMs(p50)}, p95 ${fmtMs(p95)}; ${notReceived} sent but never received.`,
       evidence: { otherSource: there, offsetMs: sign * offset, matched, notReceived, transitP50Ms: p50, transitP95Ms: p95 },
     });
   }

@@ -7,6 +7,7 @@
 import type { AlarmMessage, Finding, FlowSummary, KeepaliveRecord, Message, RelatedInfo, SourceClock, SourceInfo } from '../model';
 import { ALARMS } from '../knowledge/alarms';
 import { formatClock, formatDuration } from '../sources/time';
+import { hostOf, sourceName } from '../sources/names';
 
 /** A source "covers" an alarm when it starts before it and does not end long before it. */
 const COVER_BEFORE_MS = 5 * 60_000;
@@ -15,16 +16,7 @@ const SLACK_MS = 1000;
 /** At most this many sources are quoted in one alarm's text. */
 const MAX_SOURCES = 3;
 
-function fileName(sources: readonly SourceInfo[], i: number): string {
-  const f = sources[i]?.file ?? `source ${i}`;
-  return f.slice(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1);
-}
 
-const host = (endpoint: string): string => {
-  if (endpoint.startsWith('[')) return endpoint.slice(1, endpoint.indexOf(']'));
-  const i = endpoint.lastIndexOf(':');
-  return i > 0 && endpoint.indexOf(':') === i ? endpoint.slice(0, i) : endpoint;
-};
 
 interface Span {
   first: number;
@@ -97,7 +89,7 @@ export function alarmEvidence(log: EvidenceLog, flows: readonly FlowSummary[], s
   for (const f of flows) {
     if (!f.keepalives.length) continue;
     if (f.device) add(byDevice, f.device.toUpperCase(), f);
-    add(byIp, host(f.phone), f);
+    add(byIp, hostOf(f.phone), f);
   }
   const out: AlarmEvidence[] = [];
   for (const alarm of alarms) {
@@ -132,7 +124,7 @@ export function alarmEvidence(log: EvidenceLog, flows: readonly FlowSummary[], s
       for (let i = b.index; i >= 0 && !ks[i]!.response && ks[i]!.loc.source === s; i--) run++;
       const k = ks[b.index]!;
       const beforeMs = T - b.t;
-      items.push({ source: s, flow: b.flow, record: k, beforeMs, unansweredRun: run, text: describe(b.flow, k, fileName(sources, s), beforeMs, run, alarm.dated) });
+      items.push({ source: s, flow: b.flow, record: k, beforeMs, unansweredRun: run, text: describe(b.flow, k, sourceName(sources, s), beforeMs, run, alarm.dated) });
     }
     const silent: number[] = [];
     for (let s = 0; s < sources.length; s++) {
@@ -144,11 +136,11 @@ export function alarmEvidence(log: EvidenceLog, flows: readonly FlowSummary[], s
     const related: RelatedInfo[] = [];
     for (const it of items) {
       const what = it.flow.protocol === 'sip' ? 'REGISTER' : 'KeepAlive';
-      related.push({ loc: it.record.loc, message: `last ${what} of ${alarm.device || alarm.ip} before the alarm (${fileName(sources, it.source)})` });
+      related.push({ loc: it.record.loc, message: `last ${what} of ${alarm.device || alarm.ip} before the alarm (${sourceName(sources, it.source)})` });
       if (it.record.responseLoc) related.push({ loc: it.record.responseLoc, message: `its answer: ${it.record.response}` });
     }
     let text = `Evidence: ${items.map((i) => i.text).join('; ')}.`;
-    if (silent.length) text += ` Nothing of this device in ${silent.map((s) => fileName(sources, s)).join(', ')}, which ${silent.length === 1 ? 'was' : 'were'} capturing then.`;
+    if (silent.length) text += ` Nothing of this device in ${silent.map((s) => sourceName(sources, s)).join(', ')}, which ${silent.length === 1 ? 'was' : 'were'} capturing then.`;
     out.push({ alarm, items, silent, text, related });
   }
   return out;
