@@ -52,3 +52,20 @@ test('case 1.2 (proxy ARP): two ARP answers, the KeepAlive to the wrong MAC, thr
   assert.ok(by('tcp.reset').length >= 1);
   assert.equal(by('sccp.failover').length, 0, 'the phone gave up after 2.4 s, not after 3 intervals');
 });
+
+test('case 2 as one case: the phone export put on the CUCM clock (IST and 2.4 s behind), the alarm linked to both exports', async () => {
+  const dir = path.join(EXAMPLES, 'case2-port-security');
+  const r = await analyzePaths([dir], DEFAULT_SETTINGS);
+  const idx = (name: string) => r.sources.findIndex((s) => s.file.endsWith(name));
+  const phone = r.clock![idx('phone-capture.txt')]!;
+  assert.equal(phone.basis, 'sip', 'aligned by the SIP messages both exports show');
+  assert.equal(phone.via, idx('cucm-capture.txt'));
+  // the phone export has times of day in India Standard Time from a PC whose clock ran 2.417318 s behind
+  // (scripts/make-examples.mjs): on the CUCM's UTC clock that is −5:30 h + 2.417 s, modulo the day
+  const day = 86_400_000;
+  const tod = ((phone.offsetMs % day) + day) % day;
+  const truth = day - 330 * 60_000 + 2417.318;
+  assert.ok(Math.abs(tod - truth) < 20, `time-of-day part of the offset ${tod} vs ${truth}`);
+  const alarm = r.findings.find((f) => f.rule === 'alarm.endpoint-unregistered' && f.loc.source === idx('cucm-syslog.txt') && f.loc.line === 1)!;
+  assert.match(alarm.message, /Evidence: last REGISTER 2015-07-15 \S+ in cucm-capture\.txt, 200 OK after \d+ ms, .*; last REGISTER \d\d:\d\d:\d\d\.\d{3} in phone-capture\.txt, 1 retransmission, 200 OK after 13\.5 s/);
+});

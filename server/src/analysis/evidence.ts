@@ -62,10 +62,13 @@ export class EvidenceLog {
   readonly first: number[] = [];
   readonly last: number[] = [];
   readonly alarms: AlarmMessage[] = [];
+  /** Sources whose times carry a date (else times of day only: quoted that way). */
+  readonly dated: boolean[] = [];
 
   push(m: Message): void {
     if (!Number.isFinite(m.time)) return;
     const s = m.loc.source;
+    if (m.dated) this.dated[s] = true;
     if (!(this.first[s]! <= m.time)) this.first[s] = m.time;
     if (!(this.last[s]! >= m.time)) this.last[s] = m.time;
     if (m.kind === 'alarm' && (m.device || m.ip) && ALARMS.get(m.name)?.family === 'unregistered' && this.alarms.length < 100_000) this.alarms.push(m);
@@ -124,7 +127,7 @@ export function alarmEvidence(log: EvidenceLog, flows: readonly FlowSummary[], s
       for (let i = b.index; i >= 0 && !ks[i]!.response && ks[i]!.loc.source === s; i--) run++;
       const k = ks[b.index]!;
       const beforeMs = T - b.t;
-      items.push({ source: s, flow: b.flow, record: k, beforeMs, unansweredRun: run, text: describe(b.flow, k, sourceName(sources, s), beforeMs, run, alarm.dated) });
+      items.push({ source: s, flow: b.flow, record: k, beforeMs, unansweredRun: run, text: describe(b.flow, k, sourceName(sources, s), beforeMs, run, log.dated[s] === true) });
     }
     const silent: number[] = [];
     for (let s = 0; s < sources.length; s++) {
