@@ -507,3 +507,18 @@ const SEED_2 = [
 // answered 9 s late, the SCCP keepalives and the two ARP answers. Shared with the exports tests (hand-written there).
 write('seed-ticket/wireshark-tables.txt',
   readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures', 'exports', 'seed-tab-table.txt'), 'utf8'));
+
+// --- a case: a phone whose REGISTERs were black-holed for 45 s, captured at the phone and at the registrar at the
+// same time (real captures, scripts/captures/sip-tcp-blackhole.sh), with the CUCM trace and syslog written around them
+// by test/fixtures/case/make-case.mjs (the CUCM's clock 2.75 s ahead). Open the folder: the alarm links to the lost
+// REGISTER, the captures are matched, and the ladder of the case shows all four files on one clock.
+{
+  const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures');
+  for (const [from, to] of [
+    ['captures/sip-tcp-blackhole-phone.pcap', 'phone.pcap'], ['captures/sip-tcp-blackhole-cucm.pcap', 'cucm.pcap'],
+    ['case/SDL001_100_000001.txt', 'SDL001_100_000001.txt'], ['case/cucm-syslog.log', 'cucm-syslog.log'],
+  ]) {
+    mkdirSync(join(here, 'blackhole-case'), { recursive: true });
+    writeFileSync(join(here, 'blackhole-case', to), readFileSync(join(fixtures, from)));
+  }
+}

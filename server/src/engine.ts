@@ -433,7 +433,7 @@ export async function analyzePaths(paths: readonly string[], settings: Settings,
   const withRules = opts.rules !== false;
   // several inputs: a case (one clock, captures matched, alarms linked to the keepalive records of their devices)
   const together = withRules && opts.correlate !== false && entries.length > 1;
-  const rules = new RuleRunner(settings, keep || together, (s) => timeline[s] ?? s);
+  const rules = new RuleRunner(settings, keep || together, (s) => timeline[s] ?? s, !keep);
   const onMessage = opts.onMessage;
   const clockKeys = together ? new ClockKeys() : null;
   const evidenceLog = new EvidenceLog();

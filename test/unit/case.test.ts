@@ -138,6 +138,10 @@ test('CLI: analyze over a case prints the clocks; --offset sets one by hand; a b
   const json = JSON.parse(j.stdout) as { sources: { file: string; clock?: { basis: string; offsetMs: number } }[] };
   assert.equal(json.sources[0]!.clock!.basis, 'reference');
   assert.equal(json.sources[1]!.clock!.basis, 'segments');
+  // analyze streams (keeps no messages) and still links the alarm: flows forgotten while streaming keep their records
+  const all = run([TRACE, SYSLOG, PHONE, CUCM]);
+  assert.equal(all.status, 0, all.stderr);
+  assert.match(all.stdout, new RegExp(`cucm-syslog\\.log:1: error alarm\\.endpoint-unregistered: .*Evidence: last REGISTER \\S+ \\S+ in sip-tcp-blackhole-phone\\.pcap, ${expected.lastRegister.retransmissions} retransmissions, no response`));
   const bad = run(['--offset', `${PHONE}=soon`, PHONE]);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /not an offset/);

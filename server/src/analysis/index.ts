@@ -30,10 +30,11 @@ class AlarmRules implements RuleFamily {
 export class RuleRunner {
   private readonly families: RuleFamily[];
   private readonly keepalive: KeepaliveRules;
-  /** `records`: keep each flow's keepalive records (the editor's hints and hovers); the CLI's analyze does not.
+  /** `records`: keep each flow's keepalive records (the editor's hints and hovers; a case's evidence); the CLI's
+   * analyze of one input does not. `stream`: messages are not kept, forget idle flows as the input streams.
    * `timelineOf`: which timeline a source belongs to (files of one trace set form one), default each its own. */
-  constructor(settings: Settings, records = true, timelineOf?: (source: number) => number) {
-    this.keepalive = new KeepaliveRules(settings, records, timelineOf);
+  constructor(settings: Settings, records = true, timelineOf?: (source: number) => number, stream = !records) {
+    this.keepalive = new KeepaliveRules(settings, records, timelineOf, stream);
     this.families = [new AlarmRules(settings), new TcpRules(), this.keepalive, new ArpRules()];
   }
   /** The flows followed (after `finish`). */

@@ -182,7 +182,14 @@ export class KeepaliveRules {
 
   /** `timelineOf`: the timeline a source belongs to (the files of one trace set are one timeline); flows are
    * followed per timeline. Default: each source its own. */
-  constructor(private readonly settings: Settings, private readonly keepRecords: boolean, private readonly timelineOf?: (source: number) => number) {}
+  /** Flows forgotten while streaming, kept for their summaries when records are kept (a case's evidence). */
+  private readonly retired: Flow[] = [];
+
+  /** `keepRecords`: keep each flow's keepalive records. `stream`: the messages are not kept (the CLI's analyze):
+   * flows idle past their horizon are judged and forgotten as the input streams, so memory stays bounded (with
+   * records, a forgotten flow keeps only its summary and records). Default: streaming when records are not kept. */
+  constructor(private readonly settings: Settings, private readonly keepRecords: boolean, private readonly timelineOf?: (source: number) => number,
+    private readonly stream = !keepRecords) {}
 
   private tl(source: number): number {
     return this.timelineOf ? this.timelineOf(source) : source;
@@ -261,7 +268,7 @@ export class KeepaliveRules {
         this.curEnd = this.sourceEnd.get(this.tl(m.loc.source)) ?? -Infinity;
       }
       if (m.time > this.curEnd) this.curEnd = m.time;
-      if (!this.keepRecords && (++this.pushed & 4095) === 0) {
+      if (this.stream && (++this.pushed & 4095) === 0) {
         this.flushEnd();
         this.sweep(m.time, this.tl(m.loc.source));
       }
@@ -726,6 +733,7 @@ export class KeepaliveRules {
 
   private forget(f: Flow): void {
     this.all.delete(f.id);
+    if (this.keepRecords) this.retired.push(f);
     const drop = (m: Map<string, Flow[]>, key: string): void => {
       const l = m.get(key);
       if (!l) return;
@@ -739,7 +747,8 @@ export class KeepaliveRules {
   }
 
   summaries(): FlowSummary[] {
-    return [...this.all.values()].map((f) => {
+    const flows = this.retired.length ? [...this.retired, ...this.all.values()].sort((x, y) => x.id - y.id) : [...this.all.values()];
+    return flows.map((f) => {
       const expires = f.protocol === 'sip' ? f.lastOk?.granted ?? NaN : this.sccpInterval(f);
       const expected = f.protocol === 'sip' ? (Number.isFinite(expires) ? this.expectedInterval(f, expires) : NaN) : this.sccpInterval(f) * 1000;
       const serverIp = f.server;
