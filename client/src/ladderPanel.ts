@@ -1,6 +1,9 @@
 // "CUCM Lens: Show Ladder Diagram": a webview beside the document, fed with the ladder model the language server
 // builds (cucmLens/ladder). The webview asks; this side decides: a click posts only an arrow index, and the file and
 // line to reveal come from the model held here. Exports are rendered here too, from the model and a checked filter.
+// "Show Ladder Diagram of the Case" (cucmLens.showMergedLadder) is the same panel in merged mode: the server answers
+// `cucmLens/ladder {uri, merged: true}` with the ladder of the case the document belongs to (every file of the case
+// on one clock, a message seen at several points one arrow), or null when the document is in no such case.
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -20,6 +23,8 @@ const CAPTURE_FILE = /\.(pcap|pcapng|cap)(\.gz)?$/i;
 interface Panel {
   readonly panel: vscode.WebviewPanel;
   uri: string;
+  /** The case's ladder rather than the document's own. */
+  readonly merged: boolean;
   model: LadderModel | null;
   flow: number | null;
   ready: boolean;
@@ -28,6 +33,7 @@ interface Panel {
 }
 
 export class LadderPanels {
+  /** By panelKey: a document can have its own ladder and its case's open side by side. */
   private readonly panels = new Map<string, Panel>();
   private refreshTimer: NodeJS.Timeout | undefined;
 
@@ -37,21 +43,27 @@ export class LadderPanels {
     const c = this.context;
     c.subscriptions.push(
       vscode.commands.registerCommand('cucmLens.showLadder', (arg?: vscode.Uri | string, flow?: number) => this.show(arg, flow)),
+      vscode.commands.registerCommand('cucmLens.showMergedLadder', (arg?: vscode.Uri | string) => this.show(arg, undefined, true)),
       vscode.window.registerWebviewPanelSerializer(LADDER_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state: unknown) => {
-          const s = (state && typeof state === 'object' ? state : {}) as { uri?: unknown; filter?: unknown; selected?: unknown };
+          const s = (state && typeof state === 'object' ? state : {}) as { uri?: unknown; merged?: unknown; filter?: unknown; selected?: unknown };
           if (typeof s.uri !== 'string' || !s.uri) {
             panel.dispose();
             return;
           }
-          await this.open(s.uri, null, panel, s.filter, s.selected);
+          await this.open(s.uri, null, panel, s.filter, s.selected, s.merged === true);
         },
       }),
       vscode.window.onDidChangeTextEditorSelection((e) => this.cursorMoved(e)),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (!this.panels.has(e.document.uri.toString())) return;
+        // a document's own ladder, and a case's ladder when the document is one of its files
+        const uri = e.document.uri.toString();
+        const keys = [...this.panels].filter(([, p]) => p.uri === uri || (p.merged && p.model?.sources.some((s) => s.uri === uri))).map(([k]) => k);
+        if (!keys.length) return;
         if (this.refreshTimer) clearTimeout(this.refreshTimer);
-        this.refreshTimer = setTimeout(() => void this.refresh(e.document.uri.toString()), 800);
+        this.refreshTimer = setTimeout(() => {
+          for (const k of keys) void this.refresh(k);
+        }, 800);
       }),
     );
   }
@@ -73,28 +85,32 @@ export class LadderPanels {
     return doc.uri.toString();
   }
 
-  async show(arg?: vscode.Uri | string, flow?: number): Promise<void> {
+  async show(arg?: vscode.Uri | string, flow?: number, merged = false): Promise<void> {
     const uri = await this.target(arg);
     if (!uri) return;
-    const existing = this.panels.get(uri);
+    const key = panelKey(uri, merged);
+    const existing = this.panels.get(key);
     if (existing) {
       existing.flow = typeof flow === 'number' ? flow : null;
       existing.panel.reveal(vscode.ViewColumn.Beside);
-      await this.refresh(uri);
+      await this.refresh(key);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(LADDER_VIEW_TYPE, 'Ladder', vscode.ViewColumn.Beside, {});
-    await this.open(uri, typeof flow === 'number' ? flow : null, panel, undefined, undefined);
+    const panel = vscode.window.createWebviewPanel(LADDER_VIEW_TYPE, merged ? 'Ladder: case' : 'Ladder', vscode.ViewColumn.Beside, {});
+    await this.open(uri, typeof flow === 'number' ? flow : null, panel, undefined, undefined, merged);
   }
 
-  private async open(uri: string, flow: number | null, panel: vscode.WebviewPanel, filter: unknown, selected: unknown): Promise<void> {
+  private async open(uri: string, flow: number | null, panel: vscode.WebviewPanel, filter: unknown, selected: unknown, merged = false): Promise<void> {
     const root = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview');
     panel.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [root] };
-    panel.title = `Ladder: ${path.basename(decodeURIComponent(vscode.Uri.parse(uri).path)).replace(/\.txt$/, '')}`;
-    const p: Panel = { panel, uri, model: null, flow, ready: false, restoredFilter: filter, restoredSelected: selected };
-    this.panels.set(uri, p);
+    const name = path.basename(decodeURIComponent(vscode.Uri.parse(uri).path)).replace(/\.txt$/, '');
+    // a case's panel is named after the case once the model says which (its title), until then after the document
+    panel.title = merged ? `Ladder: case ${name}` : `Ladder: ${name}`;
+    const p: Panel = { panel, uri, merged, model: null, flow, ready: false, restoredFilter: filter, restoredSelected: selected };
+    const key = panelKey(uri, merged);
+    this.panels.set(key, p);
     panel.onDidDispose(() => {
-      if (this.panels.get(uri) === p) this.panels.delete(uri);
+      if (this.panels.get(key) === p) this.panels.delete(key);
     });
     panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(p, m));
     panel.webview.html = ladderHtml({
@@ -105,30 +121,43 @@ export class LadderPanels {
     });
   }
 
-  private async refresh(uri: string): Promise<void> {
-    const p = this.panels.get(uri);
+  private async refresh(key: string): Promise<void> {
+    const p = this.panels.get(key);
     if (!p || !p.ready) return;
+    const { uri, merged } = p;
+    // errors carry the uri and mode too: the page keeps them in its state, so a reload asks for the same ladder
+    const error = (text: string): void => void p.panel.webview.postMessage({ type: 'error', text, uri, merged });
     const client = this.client();
     if (!client) {
-      void p.panel.webview.postMessage({ type: 'error', text: 'The CUCM Lens language server is not running.' });
+      error('The CUCM Lens language server is not running.');
       return;
     }
     let model: unknown;
     try {
       // the document must be open for the server to analyse it
       await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
-      model = await client.sendRequest('cucmLens/ladder', { uri });
+      model = await client.sendRequest('cucmLens/ladder', merged ? { uri, merged: true } : { uri });
     } catch (e) {
-      void p.panel.webview.postMessage({ type: 'error', text: `The ladder could not be built: ${(e as Error).message}` });
+      error(`The ladder could not be built: ${(e as Error).message}`);
+      return;
+    }
+    if (merged && model === null) {
+      p.model = null;
+      error('This file is not part of a case with other files, so there is no merged ladder to show. Add the other captures, traces or syslog of the case to it, or use "Show Ladder Diagram" for this file alone.');
       return;
     }
     if (!validLadderModel(model)) {
-      void p.panel.webview.postMessage({ type: 'error', text: 'The language server has no ladder for this document (is it still open?).' });
+      error('The language server has no ladder for this document (is it still open?).');
       return;
     }
     p.model = model;
+    if (merged) {
+      // the server names the model "case <name>"; anything else it sends is put after "case"
+      const title = model.title.length > 60 ? `${model.title.slice(0, 59)}…` : model.title;
+      p.panel.title = `Ladder: ${/^case\b/i.test(title) ? title : `case ${title}`}`;
+    }
     const filter = p.flow !== null ? { flows: [p.flow] } : p.restoredFilter;
-    void p.panel.webview.postMessage({ type: 'model', model, uri, filter, selected: p.restoredSelected ?? -1 });
+    void p.panel.webview.postMessage({ type: 'model', model, uri, merged, filter, selected: p.restoredSelected ?? -1 });
     p.restoredFilter = undefined;
     p.restoredSelected = undefined;
   }
@@ -143,7 +172,7 @@ export class LadderPanels {
         p.restoredFilter = st.filter;
         p.restoredSelected = st.selected;
       }
-      await this.refresh(p.uri);
+      await this.refresh(panelKey(p.uri, p.merged));
     } else if (m.type === 'reveal') {
       if (!p.model || !Number.isInteger(m.arrow)) return;
       const a = p.model.arrows[m.arrow as number];
@@ -160,7 +189,7 @@ export class LadderPanels {
       if (!p.model || (m.format !== 'svg' && m.format !== 'mermaid')) return;
       const shown = filterArrows(p.model, sanitiseFilter(m.filter, p.model));
       const svg = m.format === 'svg';
-      const base = p.model.sources[0]?.name.replace(/\.[^.]*$/, '') || 'ladder';
+      const base = (p.model.sources[0]?.name.replace(/\.[^.]*$/, '') || 'ladder') + (p.merged ? '-case' : '');
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
       const defaultUri = folder ? vscode.Uri.joinPath(folder, `${base}-ladder.${svg ? 'svg' : 'mmd'}`) : undefined;
       const target = await vscode.window.showSaveDialog({
@@ -189,4 +218,9 @@ export class LadderPanels {
       if (src >= 0) void p.panel.webview.postMessage({ type: 'cursor', src, line: line + 1 });
     }
   }
+}
+
+/** A document's own ladder and its case's ladder are two panels. */
+function panelKey(uri: string, merged: boolean): string {
+  return merged ? `case\n${uri}` : uri;
 }

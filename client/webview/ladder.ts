@@ -31,6 +31,8 @@ let layout: Layout | null = null;
 let selected = -1;
 let frame = 0;
 let docUri = '';
+/** The ladder of a case (the extension's merged mode): kept in the state so that a reload asks for it again. */
+let merged = false;
 
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] => {
   const e = document.createElement(tag);
@@ -59,6 +61,9 @@ const search = el('input', { type: 'search', id: 'search', placeholder: 'Search 
 const participantSel = el('select', { id: 'participant', 'aria-label': 'Device' });
 const flowSel = el('select', { id: 'flow', 'aria-label': 'Flow' });
 const ruleSel = el('select', { id: 'rule', 'aria-label': 'Rule' });
+// a case ladder: where a message was observed ("seen at the CUCM's capture", "not seen at …"); hidden otherwise
+const observedSel = el('select', { id: 'observed', 'aria-label': 'Observed at' });
+observedSel.hidden = true;
 const fromInput = el('input', { type: 'text', id: 'from', placeholder: 'from hh:mm:ss', size: '12', 'aria-label': 'From time' });
 const toInput = el('input', { type: 'text', id: 'to', placeholder: 'to hh:mm:ss', size: '12', 'aria-label': 'To time' });
 const protoBox = el('span', { class: 'protocols' });
@@ -75,7 +80,7 @@ for (const p of LADDER_PROTOCOLS) {
 const exportSvg = el('button', { id: 'export-svg', type: 'button', title: 'Save what is shown as SVG' }, 'SVG');
 const exportMermaid = el('button', { id: 'export-mermaid', type: 'button', title: 'Save what is shown as Mermaid text' }, 'Mermaid');
 const count = el('span', { id: 'count', class: 'count', 'aria-live': 'polite' });
-for (const c of [search, participantSel, flowSel, ruleSel, fromInput, toInput, protoBox, exportSvg, exportMermaid, count]) toolbar.appendChild(c);
+for (const c of [search, participantSel, flowSel, ruleSel, observedSel, fromInput, toInput, protoBox, exportSvg, exportMermaid, count]) toolbar.appendChild(c);
 
 const message = el('div', { id: 'message', class: 'message' }, 'Waiting for the ladder…');
 const headerSvg = document.createElementNS(SVG, 'svg');
@@ -106,7 +111,7 @@ function option(sel: HTMLSelectElement, value: string, text: string): void {
 }
 
 function fillSelects(m: LadderModel): void {
-  for (const s of [participantSel, flowSel, ruleSel]) s.replaceChildren();
+  for (const s of [participantSel, flowSel, ruleSel, observedSel]) s.replaceChildren();
   option(participantSel, '', `All devices (${m.participants.length})`);
   m.participants.forEach((p, i) => option(participantSel, String(i), p.sub ? `${p.label} — ${p.sub}` : p.label));
   option(flowSel, '', `All flows (${m.flows.length})`);
@@ -114,6 +119,13 @@ function fillSelects(m: LadderModel): void {
   option(ruleSel, '', 'All messages');
   option(ruleSel, '*', 'With any finding');
   for (const r of m.rules) option(ruleSel, r, r);
+  // only where messages carry observation points and there is more than one to tell apart
+  observedSel.hidden = m.sources.length < 2 || !m.arrows.some((a) => a.seen !== undefined);
+  option(observedSel, '', 'Observed anywhere');
+  m.sources.forEach((s, i) => {
+    option(observedSel, `at:${i}`, `Seen at ${s.name}`);
+    option(observedSel, `not:${i}`, `Not seen at ${s.name}`);
+  });
 }
 
 /** "12:42:56", "12:42:56.5" or an ISO date-time, against the first message's day; null when empty or unreadable. */
@@ -132,7 +144,10 @@ function parseTimeInput(text: string, m: LadderModel): number | null {
 
 function readFilter(m: LadderModel): LadderFilter {
   const protocols = LADDER_PROTOCOLS.filter((p) => protoChecks.get(p)!.checked);
+  const observed = /^(at|not):(\d+)$/.exec(observedSel.value);
   return {
+    seenAt: observed?.[1] === 'at' ? [Number(observed[2])] : [],
+    notSeenAt: observed?.[1] === 'not' ? [Number(observed[2])] : [],
     participants: participantSel.value ? [Number(participantSel.value)] : [],
     flows: flowSel.value ? [Number(flowSel.value)] : [],
     rules: ruleSel.value ? [ruleSel.value] : [],
@@ -148,11 +163,13 @@ function writeFilter(f: LadderFilter): void {
   flowSel.value = f.flows?.length ? String(f.flows[0]) : '';
   ruleSel.value = f.rules?.length ? f.rules[0]! : '';
   for (const [p, box] of protoChecks) box.checked = !f.protocols?.length || f.protocols.includes(p);
+  observedSel.value = f.seenAt?.length ? `at:${f.seenAt[0]}` : f.notSeenAt?.length ? `not:${f.notSeenAt[0]}` : '';
+  if (observedSel.selectedIndex < 0) observedSel.value = '';
   search.value = f.search ?? '';
 }
 
 function saveState(): void {
-  vscode.setState({ uri: docUri, filter, selected });
+  vscode.setState({ uri: docUri, merged, filter, selected });
 }
 
 function applyFilter(): void {
@@ -276,22 +293,25 @@ search.addEventListener('keydown', (e) => {
     scroller.focus();
   }
 });
-for (const c of [participantSel, flowSel, ruleSel, fromInput, toInput]) c.addEventListener('change', applyFilter);
+for (const c of [participantSel, flowSel, ruleSel, observedSel, fromInput, toInput]) c.addEventListener('change', applyFilter);
 for (const box of protoChecks.values()) box.addEventListener('change', applyFilter);
 exportSvg.addEventListener('click', () => vscode.postMessage({ type: 'export', format: 'svg', filter }));
 exportMermaid.addEventListener('click', () => vscode.postMessage({ type: 'export', format: 'mermaid', filter }));
 
-/** The arrow shown for a line of a source document: the last one at or before it. */
+/** The arrow shown for a line of a source document: the last one at or before it. In a case ladder a message seen
+ * in that document as a later copy (`also`) counts there too. */
 function arrowAtLine(src: number, line: number): number {
   if (!model || !layout) return -1;
   let best = -1, bestLine = -Infinity;
+  const consider = (i: number, at: number | null): void => {
+    if (at === null || at > line || at <= bestLine) return;
+    bestLine = at;
+    best = i;
+  };
   for (let k = 0; k < shown.length; k++) {
     const a = model.arrows[shown[k]!]!;
-    if (a.src !== src || a.line === null || a.line > line) continue;
-    if (a.line > bestLine) {
-      bestLine = a.line;
-      best = shown[k]!;
-    }
+    if (a.src === src) consider(shown[k]!, a.line);
+    if (a.also) for (const c of a.also) if (c.src === src) consider(shown[k]!, c.line);
   }
   return best;
 }
@@ -301,7 +321,7 @@ window.addEventListener('message', (e: MessageEvent) => {
   if (!m || typeof m !== 'object') return;
   if (m.type === 'model') {
     const started = performance.now();
-    const d = m as { model?: unknown; filter?: unknown; uri?: unknown; selected?: unknown };
+    const d = m as { model?: unknown; filter?: unknown; uri?: unknown; selected?: unknown; merged?: unknown };
     if (!validLadderModel(d.model)) {
       message.hidden = false;
       message.textContent = 'The ladder data could not be read.';
@@ -309,6 +329,7 @@ window.addEventListener('message', (e: MessageEvent) => {
     }
     model = d.model;
     docUri = typeof d.uri === 'string' ? d.uri : '';
+    merged = d.merged === true;
     fillSelects(model);
     writeFilter(sanitiseFilter(d.filter, model));
     selected = typeof d.selected === 'number' && Number.isInteger(d.selected) ? d.selected : -1;
@@ -322,11 +343,17 @@ window.addEventListener('message', (e: MessageEvent) => {
     const i = arrowAtLine(d.src, d.line);
     if (i >= 0 && i !== selected) select(i);
   } else if (m.type === 'error') {
-    const d = m as { text?: unknown };
+    const d = m as { text?: unknown; uri?: unknown; merged?: unknown };
     message.hidden = false;
     message.textContent = typeof d.text === 'string' ? d.text.slice(0, 500) : 'The ladder could not be built.';
+    // no model (yet): still remember which ladder this is, so that a reload asks for the same one
+    if (typeof d.uri === 'string' && d.uri) {
+      docUri = d.uri;
+      merged = d.merged === true;
+      saveState();
+    }
   }
 });
 
-const saved = vscode.getState() as { uri?: unknown; filter?: unknown; selected?: unknown } | undefined;
+const saved = vscode.getState() as { uri?: unknown; merged?: unknown; filter?: unknown; selected?: unknown } | undefined;
 vscode.postMessage({ type: 'ready', state: saved ?? null });

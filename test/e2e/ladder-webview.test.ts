@@ -19,6 +19,7 @@ import type { LadderServer } from '../helpers/ladderPage';
 import { EXAMPLES, ROOT, tempDir } from '../helpers/paths';
 import { XSS, XSS_SCRIPT, xssCapture, xssTexts } from '../helpers/xss';
 import { syntheticLadder } from '../helpers/ladder';
+import { CASE_SOURCES, caseResult } from '../helpers/ladderCase';
 
 const OUT = path.join(ROOT, 'test-output', 'ladder');
 
@@ -274,5 +275,106 @@ test('100,000 messages: only the rows in view exist; scrolling draws the rows th
   await page.screenshot({ path: path.join(OUT, 'synthetic-100k-middle.png') });
   const ms = Number(await page.getAttribute('#ladder-root', 'data-render-ms'));
   assert.ok(Number.isFinite(ms) && ms > 0, 'the page reports how long its first render took (the bench reads it)');
+  await page.close();
+});
+
+test('a case ladder: one row per message with a badge per observation point, the transit, the "observed at" filter', { skip }, async () => {
+  const m = buildLadder(caseResult(), { sources: CASE_SOURCES, title: 'case 42' });
+  const page = await openLadder(m, { height: 420 });
+  assert.equal(await shownCount(page), 7);
+  // badges: one per observation, in order of observation, with the source's short name (the last with the transit)
+  const badges = await page.$$eval('#body g.row', (gs) => gs.map((g) => Array.from(g.querySelectorAll('g.obs text.obs-text')).map((t) => t.textContent ?? '')));
+  assert.deepEqual(badges, [
+    ['phone', 'cucm', 'SDL001_100_…'],
+    ['SDL001_100_…', 'cucm', 'phone'],
+    ['phone', 'cucm +11.0 ms'],
+    ['phone', 'cucm +11.0 ms'],
+    ['phone'],
+    ['phone', 'cucm', 'SDL001_100_…'],
+    ['SDL001_100_…'],
+  ]);
+  // the badges sit on their arrow, in order from the sender, and do not cover each other
+  const boxes = await page.$$eval('#body g.row[data-i="1"] g.obs rect.obs-box', (rs) => rs.map((r) => {
+    const b = r.getBoundingClientRect();
+    return [b.left, b.right];
+  }));
+  for (let k = 1; k < boxes.length; k++) assert.ok(boxes[k]![1]! <= boxes[k - 1]![0]!, `right to left, apart: ${JSON.stringify(boxes)}`);
+  const title = await page.textContent('#body g.row[data-i="0"] > title');
+  assert.match(title ?? '', /seen at phone\.pcap #1, then cucm\.pcap #1, then SDL001_100_000123\.txt line 10: \+13\.0 ms transit/);
+  assert.equal(await page.locator('#body g.row.lost').count(), 1, 'the copy never received is crossed');
+  assert.equal(await page.locator('#body g.row.lost g.obs').count(), 1, 'and seen at the phone only');
+  await page.screenshot({ path: path.join(OUT, 'case-merged.png') });
+  // observed at: the select lists each source, seen and not seen
+  assert.equal(await page.isVisible('#observed'), true);
+  const options = await page.$$eval('#observed option', (os) => os.map((o) => o.textContent ?? ''));
+  assert.deepEqual(options, ['Observed anywhere', 'Seen at phone.pcap', 'Not seen at phone.pcap', 'Seen at cucm.pcap', 'Not seen at cucm.pcap',
+    'Seen at SDL001_100_000123.txt', 'Not seen at SDL001_100_000123.txt']);
+  await page.selectOption('#observed', 'not:1');
+  assert.equal(await shownCount(page), 2);
+  assert.deepEqual(await rowLabels(page), ['REGISTER', 'NOTIFY']);
+  const state = await page.evaluate(() => (window as unknown as { __state: { filter: { notSeenAt: number[] } } }).__state);
+  assert.deepEqual(state.filter.notSeenAt, [1]);
+  await page.selectOption('#observed', '');
+  assert.equal(await shownCount(page), 7);
+  // the cursor on the CUCM capture's line of a copy selects the merged arrow (here: the view shows frame n on line n)
+  await page.evaluate((msg) => window.postMessage(msg, '*'), { type: 'cursor', src: 2, line: 31 });
+  await page.waitForFunction(() => document.getElementById('ladder-root')!.getAttribute('data-selected') === '5');
+  // the extension's model message says it is a case's ladder: the page keeps that in its state for a reload
+  await page.evaluate((json) => window.postMessage(JSON.parse(json), '*'), JSON.stringify({ type: 'model', model: m, uri: 'file:///case/phone.pcap', merged: true }));
+  await page.waitForFunction(() => (window as unknown as { __state?: { merged?: boolean } }).__state?.merged === true);
+  // a dark theme
+  await page.evaluate(() => {
+    const vars: Record<string, string> = {
+      '--vscode-editor-background': '#1e1e1e', '--vscode-foreground': '#cccccc', '--vscode-descriptionForeground': '#9d9d9d',
+      '--vscode-panel-border': '#3c3c3c', '--vscode-sideBar-background': '#252526', '--vscode-input-background': '#3c3c3c', '--vscode-input-foreground': '#cccccc',
+    };
+    for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+  });
+  await page.screenshot({ path: path.join(OUT, 'case-merged-dark.png') });
+  // the SVG export parsed back: well-formed, a row per message, the badges as text
+  const svg = renderSvg(m);
+  fs.writeFileSync(path.join(OUT, 'case-merged-export.svg'), svg);
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    return {
+      error: doc.getElementsByTagName('parsererror').length,
+      rows: doc.querySelectorAll('g.row').length,
+      badges: Array.from(doc.querySelectorAll('g.row')).map((g) => g.querySelectorAll('g.obs').length),
+      texts: Array.from(doc.querySelectorAll('text.obs-text')).map((t) => t.textContent ?? ''),
+    };
+  }, svg);
+  assert.equal(parsed.error, 0);
+  assert.equal(parsed.rows, m.arrows.length);
+  assert.deepEqual(parsed.badges, m.arrows.map((a) => a.seen!.length));
+  assert.ok(parsed.texts.includes('cucm +11.0 ms'));
+  assert.deepEqual((page as Page & { errors?: string[] }).errors, []);
+  await page.close();
+  // the export as a file in Chromium, as a ticket would show it
+  const p2 = await browser!.newPage({ viewport: { width: 700, height: 300 } });
+  await p2.goto('file://' + path.join(OUT, 'case-merged-export.svg'));
+  assert.equal(await p2.locator('g.obs').count(), m.arrows.reduce((n, a) => n + a.seen!.length, 0));
+  await p2.screenshot({ path: path.join(OUT, 'case-merged-export.png') });
+  await p2.close();
+});
+
+test('the real black-holed registration as a case ladder (two captures, the CUCM trace, syslog); screenshot', { skip }, async () => {
+  const caps = path.join(ROOT, 'test', 'fixtures', 'captures'), dir = path.join(ROOT, 'test', 'fixtures', 'case');
+  const expected = JSON.parse(fs.readFileSync(path.join(dir, 'case.expected.json'), 'utf8')) as { lastRegister: { timeMs: number } };
+  const day = new Date(expected.lastRegister.timeMs).toISOString().slice(0, 10);
+  const settings = { ...DEFAULT_SETTINGS, traces: { ...DEFAULT_SETTINGS.traces, date: Date.parse(`${day}T00:00:00Z`) } };
+  const files = [path.join(caps, 'sip-tcp-blackhole-phone.pcap'), path.join(caps, 'sip-tcp-blackhole-cucm.pcap'), path.join(dir, 'SDL001_100_000001.txt'), path.join(dir, 'cucm-syslog.log')];
+  const r = await analyzePaths(files, settings, { keepMessages: true });
+  const m = buildLadder(r, { sources: r.sources.map((x) => ({ name: path.basename(x.file), uri: x.file })), title: 'case blackhole' });
+  const page = await openLadder(m, { height: 1100 });
+  assert.equal(await shownCount(page), m.arrows.length);
+  const drawn = await page.$$eval('#body g.row', (gs) => gs.map((g) => [Number(g.getAttribute('data-i')), g.querySelectorAll('g.obs').length]));
+  assert.ok(drawn.length > 20);
+  for (const [i, n] of drawn) assert.equal(n, m.arrows[i!]!.seen!.length, `badges of row ${i}`);
+  await page.screenshot({ path: path.join(OUT, 'case-blackhole.png') });
+  // what the CUCM's capture never saw: the black-holed copies
+  await page.selectOption('#observed', 'not:1');
+  assert.equal(await shownCount(page), m.arrows.filter((a) => !a.seen!.includes(1)).length);
+  await page.screenshot({ path: path.join(OUT, 'case-blackhole-not-at-cucm.png') });
+  assert.deepEqual((page as Page & { errors?: string[] }).errors, []);
   await page.close();
 });

@@ -287,3 +287,42 @@ test('the case commands are in the command palette', async () => {
     await shot(page, 'case-commands');
   });
 });
+
+test('a case in the folder: the unregistration alarm says what the phone capture shows, and F12 opens the lost REGISTER', async () => {
+  await step('case evidence', async () => {
+    await openFile('blackhole-case/cucm-syslog.log', 'EndPointUnregistered');
+    // the Problems panel: the alarm's diagnostic carries the evidence from the captures of the folder
+    const filter = page.locator('.viewpane-filter input, .markers-panel-action-filter input').first();
+    if (!(await filter.isVisible())) await page.keyboard.press('Control+Shift+M');
+    await filter.waitFor({ timeout: 10_000 });
+    await filter.fill('Evidence');
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'SEP001122334455' }).first();
+    await problem.waitFor({ timeout: 90_000 });
+    assert.match((await problem.innerText()).replace(/\s+/g, ' '), /Evidence: last REGISTER \S+ \S+ in phone\.pcap, \d+ retransmissions, no response/);
+    await shot(page, 'case-evidence-problems');
+    await filter.fill('');
+    await page.keyboard.press('Control+Shift+M');
+  });
+  await step('case go to definition', async () => {
+    const box = await textBox('EndPointUnregistered', '-3-');
+    await page.mouse.click(box.x, box.y);
+    await page.keyboard.press('F12');
+    // the last keepalives in the case's other files: the phone capture's unanswered REGISTER, the trace's and the
+    // CUCM capture's last REGISTER and 200 OK; several places, so VS Code shows them in a peek
+    const peek = page.locator('.peekview-widget');
+    await peek.waitFor({ timeout: 60_000 });
+    for (const name of ['phone.pcap.txt', 'cucm.pcap.txt', 'SDL001_100_000001.txt']) {
+      await peek.locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
+    }
+    // under the phone capture: the line of frame 18, the REGISTER tshark finds unanswered (case.expected.json)
+    const group = peek.locator('.monaco-list-row', { hasText: 'phone.pcap.txt' }).first();
+    if ((await group.getAttribute('aria-expanded')) !== 'true') await group.click();
+    const frame = peek.locator('.monaco-list-row', { hasText: /(^|\s)18\s+20\d\d-\d\d-\d\d/ }).first();
+    await frame.waitFor({ timeout: 30_000 });
+    await frame.click();
+    // the preview shows that REGISTER's line (frame 18, sent 20:51:45.037175 by the phone's clock)
+    await peek.locator('.view-line', { hasText: '20:51:45.037175' }).first().waitFor({ timeout: 30_000 });
+    await shot(page, 'case-definition');
+    await page.keyboard.press('Escape');
+  });
+});

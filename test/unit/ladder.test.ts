@@ -156,7 +156,7 @@ test('filters: device, flow, protocol, rule, time range and search; untrusted fi
   assert.equal(filterArrows(m, { search: 'vmware' }).length, 1, 'the export names the sender vmware_90:10:cf');
   assert.equal(filterArrows(m, { search: '00:0c:29' }).length, 1);
   const clean = sanitiseFilter({ participants: [0, 99, 'x', -5], protocols: ['sip', 'evil'], rules: [1, 'tcp.reset'], from: 'now', search: 5 }, m);
-  assert.deepEqual(clean, { participants: [0], flows: [], protocols: ['sip'], rules: ['tcp.reset'], from: null, to: null, search: '' });
+  assert.deepEqual(clean, { participants: [0], flows: [], protocols: ['sip'], rules: ['tcp.reset'], from: null, to: null, search: '', seenAt: [], notSeenAt: [] });
 });
 
 test('validation refuses malformed models (indexes out of range, wrong types)', async () => {

@@ -188,14 +188,31 @@ function correlatePair(ia: number, a: SegmentLog, ib: number, b: SegmentLog, sou
   const countA = new Map<number, number>(), countB = new Map<number, number>();
   for (let k = 0; k < a.count; k++) countA.set(a.key[k]!, (countA.get(a.key[k]!) ?? 0) + 1);
   for (let k = 0; k < b.count; k++) countB.set(b.key[k]!, (countB.get(b.key[k]!) ?? 0) + 1);
+  // a direction's sender side: by timing when the transit shows (over 50 µs), else by which capture holds more of its
+  // copies (the sender side keeps the ones lost on the way); when both hold the same, the opposite of the reverse
+  // direction's answer (a capture near one end sends that end's traffic), else a
+  const decide = (keyA: number): boolean | null => {
+    const c = connectionOf(a.keys[keyA]!);
+    const m = dirMedian.get(c.name);
+    const d = m ? (c.forward ? m.fwd : m.rev) : NaN;
+    if (Number.isFinite(d) && Math.abs(d - offset) > 0.05) return d - offset > 0;
+    const na = countA.get(keyA) ?? 0, nb = countB.get(keyMap[keyA]!) ?? 0;
+    return na === nb ? null : na > nb;
+  };
+  const reverseKey = (key: string): string => {
+    const i = key.indexOf('>');
+    return key.startsWith('u|') ? key : `${key.slice(i + 1)}>${key.slice(0, i)}`;
+  };
   const senderCache = new Map<number, boolean>();
   const senderIsA = (keyA: number): boolean => {
     let v = senderCache.get(keyA);
     if (v === undefined) {
-      const c = connectionOf(a.keys[keyA]!);
-      const m = dirMedian.get(c.name);
-      const d = m ? (c.forward ? m.fwd : m.rev) : NaN;
-      v = Number.isFinite(d) && Math.abs(d - offset) > 0.05 ? d - offset > 0 : (countA.get(keyA) ?? 0) >= (countB.get(keyMap[keyA]!) ?? 0);
+      v = decide(keyA) ?? undefined;
+      if (v === undefined) {
+        const rev = a.findKey(reverseKey(a.keys[keyA]!));
+        const r = rev !== undefined && keyMap[rev]! >= 0 ? decide(rev) : null;
+        v = r === null ? true : !r;
+      }
       senderCache.set(keyA, v);
     }
     return v;

@@ -1,15 +1,24 @@
 // Builds the ladder model from an analysis result: participants (phones by device name, CUCM nodes, other hosts,
 // ARP responders by MAC), one arrow per kept message, retransmissions numbered, findings attached to the messages
 // they point at, and bands for keepalive gaps, registration deadlines and unregistrations (alarms).
+//
+// A case (several sources analysed together, `result.clock` set): times are put on the case clock, and a message
+// observed at several points (merge.ts finds its copies) is one arrow, the copy observed first, with the list of
+// sources that saw it and the transit between the first and the last observation. The flows each source followed on
+// its own timeline are joined per phone and server, so that a flow filter shows both halves of a conversation.
 
+import { hostOf } from '../sources/names';
 import type { AlarmMessage, AnalysisResult, Finding, Message, NetMessage, SourceLocation } from '../model';
 import { TcpFlag } from '../model';
 import { ALARMS } from '../knowledge/alarms';
 import { UNREGISTER_REASONS } from '../knowledge/reasons';
 import { analysisPrefix, flagText } from '../decode/tcp-labels';
 import { formatDuration } from '../sources/time';
+import type { FlowSummary } from '../model';
 import type { LadderArrow, LadderBand, LadderFlow, LadderModel, LadderParticipant, LadderProtocol, LadderSource, SeverityRank } from './model';
 import { SEVERITY_RANK } from './model';
+import type { Copies } from './merge';
+import { findCopies, locKey } from './merge';
 
 export interface BuildOptions {
   readonly title?: string;
@@ -26,13 +35,7 @@ const RETRANS = TcpFlag.Retransmission | TcpFlag.FastRetransmission | TcpFlag.Sp
 const SCCP_PORTS = new Set([2000, 2443]);
 const BROADCAST = /^(ff:ff:ff:ff:ff:ff|broadcast)$/i;
 
-const locKey = (loc: SourceLocation): string => `${loc.source}:${loc.frame ?? ''}:${loc.line ?? ''}`;
-const host = (endpoint: string): string => {
-  // "10.1.1.5:51234" -> "10.1.1.5"; IPv6 endpoints are written "[::1]:5060"
-  if (endpoint.startsWith('[')) return endpoint.slice(1, endpoint.indexOf(']'));
-  const i = endpoint.lastIndexOf(':');
-  return i > 0 && endpoint.indexOf(':') === i ? endpoint.slice(0, i) : endpoint;
-};
+const host = hostOf;
 
 /** The short label Wireshark's flow graph would show. */
 export function shortLabel(m: NetMessage): string {
@@ -99,6 +102,37 @@ class Participants {
   readonly ipOfMac = new Map<string, string>();
   readonly phoneIps = new Set<string>();
 
+  /** A case: names that stand for an address (a trace's CUCM node name → the CUCM's address in a capture), and a
+   * device's other addresses → the first (a phone behind NAT, seen at both ends). */
+  private readonly alias: Map<string, string>;
+  /** A case: a device's addresses, when it has several (its column's second line). */
+  private readonly addresses = new Map<string, string[]>();
+
+  constructor(alias?: ReadonlyMap<string, string>) {
+    this.alias = new Map(alias);
+  }
+
+  /** A case: one column per device, whatever address each source saw it at. */
+  joinDevices(): void {
+    const byDevice = new Map<string, string[]>();
+    for (const [ip, dev] of this.deviceOfIp) {
+      if (this.alias.has(ip)) continue;
+      const list = byDevice.get(dev);
+      if (list) list.push(ip);
+      else byDevice.set(dev, [ip]);
+    }
+    for (const ips of byDevice.values()) {
+      if (ips.length < 2) continue;
+      for (const ip of ips.slice(1)) this.alias.set(ip, ips[0]!);
+      this.addresses.set(ips[0]!, ips);
+    }
+  }
+
+  /** The address a message's end is shown at: itself, the address its name stands for, or its device's first. */
+  addr(a: string): string {
+    return this.alias.get(a) ?? a;
+  }
+
   get(id: string, make: () => Omit<LadderParticipant, 'id'>): number {
     let i = this.index.get(id);
     if (i === undefined) {
@@ -113,10 +147,11 @@ class Participants {
     return this.index.get(id);
   }
 
-  ip(ip: string): number {
+  ip(address: string): number {
+    const ip = this.addr(address);
     return this.get(`ip:${ip}`, () => {
       const dev = this.deviceOfIp.get(ip);
-      if (dev) return { label: dev, sub: ip, kind: 'phone' };
+      if (dev) return { label: dev, sub: this.addresses.get(ip)?.join(', ') ?? ip, kind: 'phone' };
       if (this.cucmIps.has(ip)) return { label: `CUCM ${ip}`, sub: 'call control', kind: 'cucm' };
       if (this.phoneIps.has(ip)) return { label: ip, sub: 'phone', kind: 'phone' };
       return { label: ip, sub: '', kind: 'host' };
@@ -136,19 +171,20 @@ function learnRoles(messages: readonly Message[], p: Participants): void {
       if (a.op === 1 && a.senderIp && a.senderMac) p.ipOfMac.set(a.senderMac.toLowerCase(), a.senderIp);
       continue;
     }
+    const src = p.addr(m.src), dst = p.addr(m.dst);
     if (m.sip) {
       if (m.sip.method) {
         if (m.sip.method === 'REGISTER') {
-          p.phoneIps.add(m.src);
-          p.cucmIps.add(m.dst);
+          p.phoneIps.add(src);
+          p.cucmIps.add(dst);
         }
-        if (m.sip.device) p.deviceOfIp.set(m.src, m.sip.device);
-      } else if (m.sip.device && m.sip.cseqMethod === 'REGISTER') p.deviceOfIp.set(m.dst, m.sip.device);
+        if (m.sip.device) p.deviceOfIp.set(src, m.sip.device);
+      } else if (m.sip.device && m.sip.cseqMethod === 'REGISTER') p.deviceOfIp.set(dst, m.sip.device);
     } else if (m.sccp) {
       const toServer = SCCP_PORTS.has(m.dstPort) || (!SCCP_PORTS.has(m.srcPort) && /KeepAlive$|^Register/.test(m.sccp.name));
-      const phone = toServer ? m.src : m.dst;
+      const phone = toServer ? src : dst;
       p.phoneIps.add(phone);
-      p.cucmIps.add(toServer ? m.dst : m.src);
+      p.cucmIps.add(toServer ? dst : src);
       if (m.sccp.device) p.deviceOfIp.set(phone, m.sccp.device);
     }
   }
@@ -162,31 +198,59 @@ interface Building {
   arrows: MutableArrow[];
   /** The first arrow of each location (a frame can carry several messages: they follow it). */
   byLoc: Map<string, number>;
+  /** A case: the locations of copies merged into an arrow of another location → those arrows. */
+  copyLoc: Map<string, number[]>;
 }
 
-/** The arrows at a location: the first and the ones right after it with the same location. */
+/** The arrows at a location: the first and the ones right after it with the same location, then the arrows that
+ * copies at this location were merged into. */
 function* arrowsAt(b: Building, loc: SourceLocation): Generator<number> {
-  const first = b.byLoc.get(locKey(loc));
-  if (first === undefined) return;
-  const a0 = b.arrows[first]!;
-  for (let i = first; i < b.arrows.length; i++) {
-    const a = b.arrows[i]!;
-    if (i > first && (a.src !== a0.src || a.frame !== a0.frame || a.line !== a0.line || a.t !== a0.t)) break;
-    yield i;
+  const key = locKey(loc);
+  const first = b.byLoc.get(key);
+  if (first !== undefined) {
+    const a0 = b.arrows[first]!;
+    for (let i = first; i < b.arrows.length; i++) {
+      const a = b.arrows[i]!;
+      if (i > first && (a.src !== a0.src || a.frame !== a0.frame || a.line !== a0.line || a.t !== a0.t)) break;
+      yield i;
+    }
   }
+  const merged = b.copyLoc.get(key);
+  if (merged) yield* merged;
 }
 
-/** The ladder model of an analysis result. */
+/** A case: one flow id per phone and server, over the flows each source followed on its own timeline (the lowest id
+ * stands for the others). */
+function joinFlows(flows: readonly FlowSummary[], p: Participants): Map<number, number> {
+  const byKey = new Map<string, number>();
+  const out = new Map<number, number>();
+  for (const f of [...flows].sort((x, y) => x.id - y.id)) {
+    const key = f.protocol === 'sip' ? `sip|${p.addr(host(f.phone))}|${p.addr(host(f.server))}` : `sccp|${f.phone}|${p.addr(host(f.server))}`;
+    const id = byKey.get(key);
+    if (id === undefined) byKey.set(key, f.id);
+    out.set(f.id, id ?? f.id);
+  }
+  return out;
+}
+
+/** The ladder model of an analysis result (a case's, when result.clock is set: see the top of this file). */
 export function buildLadder(result: AnalysisResult, opts: BuildOptions): LadderModel {
   const max = opts.maxArrows ?? DEFAULT_MAX_ARROWS;
   const lineOf = opts.lineOf ?? ((loc: SourceLocation) => loc.line);
-  const p = new Participants();
+  // a case: copies found once, times on the case clock; a single source keeps the plain path (no extra work)
+  const copies: Copies | null = result.clock ? findCopies(result) : null;
+  const offsets = new Map<number, number>();
+  for (const c of result.clock ?? []) if (Number.isFinite(c.offsetMs)) offsets.set(c.source, c.offsetMs);
+  const offsetOf = (source: number): number => offsets.get(source) ?? 0;
+  const p = new Participants(copies?.alias);
   learnRoles(result.messages, p);
+  if (copies) p.joinDevices();
 
   // time order, stable; untimed messages keep their place in their source after the timed ones
   const order = result.messages.map((_, i) => i);
+  const timeOf = (i: number): number => (copies ? copies.caseTime[i]! : result.messages[i]!.time);
   const tOf = (i: number): number => {
-    const t = result.messages[i]!.time;
+    const t = timeOf(i);
     return Number.isFinite(t) ? t : Infinity;
   };
   order.sort((a, b) => tOf(a) - tOf(b) || result.messages[a]!.loc.source - result.messages[b]!.loc.source || a - b);
@@ -202,7 +266,8 @@ export function buildLadder(result: AnalysisResult, opts: BuildOptions): LadderM
     const ends = f.protocol === 'sip' ? `${host(f.phone)}|${host(f.server)}` : `${f.phone}|${f.server}`;
     if (!flowOfEnds.has(ends)) flowOfEnds.set(ends, f.id);
   }
-  const flowOf = (m: NetMessage): number => {
+  const joined = copies ? joinFlows(result.flows, p) : null;
+  const flowOfMessage = (m: NetMessage): number => {
     const byLoc = flowOfLoc.get(locKey(m.loc));
     if (byLoc !== undefined) return byLoc;
     if (m.kind === 'arp') return -1;
@@ -216,18 +281,28 @@ export function buildLadder(result: AnalysisResult, opts: BuildOptions): LadderM
     }
     return -1;
   };
+  const flowOf = (m: NetMessage): number => {
+    const id = flowOfMessage(m);
+    return joined && id >= 0 ? joined.get(id) ?? id : id;
+  };
 
-  const b: Building = { arrows: [], byLoc: new Map() };
+  const b: Building = { arrows: [], byLoc: new Map(), copyLoc: new Map() };
+  /** A case: the arrow of each kept message (-1: not drawn). */
+  const arrowOf = copies ? new Int32Array(result.messages.length).fill(-1) : null;
   const resends = new Map<string, number>();
   let broadcast = -1;
   let omitted = 0;
   for (const i of order) {
+    // a copy seen first elsewhere is drawn as that copy's arrow
+    if (copies && copies.keptOf[i] !== i) continue;
     const m = result.messages[i]!;
     if (b.arrows.length >= max) {
       omitted++;
       continue;
     }
-    const t = Number.isFinite(m.time) ? m.time : null;
+    if (arrowOf) arrowOf[i] = b.arrows.length;
+    const time = timeOf(i);
+    const t = Number.isFinite(time) ? time : null;
     const line = lineOf(m.loc);
     if (m.kind === 'alarm') {
       const col = alarmColumn(m, p);
@@ -273,29 +348,78 @@ export function buildLadder(result: AnalysisResult, opts: BuildOptions): LadderM
       resends.set(key, retrans);
     }
     const ports = Number.isFinite(m.srcPort) ? [`${m.src}:${m.srcPort}`, `${m.dst}:${m.dstPort}`] : [m.src, m.dst];
+    let label = shortLabel(m), proto = m.kind as LadderProtocol, flow = flowOf(m);
+    let detail = `${ports[0]} → ${ports[1]}${m.transport ? ` (${m.transport.toUpperCase()})` : ''}: ${m.label}`;
+    // a case: a segment the sender's capture shows as plain TCP (data sent again is not read again) that another
+    // point read as SIP or SCCP (it saw it first there) is named by what it carried
+    const decoded = m.kind === 'tcp' && !m.sip && !m.sccp ? copies?.groups.get(i)?.map((c) => result.messages[c]!).find((c): c is NetMessage => c.kind !== 'alarm' && !!(c.sip || c.sccp)) : undefined;
+    if (decoded) {
+      label = prefixOf(m) + shortLabel(decoded).slice(prefixOf(decoded).length);
+      proto = decoded.kind as LadderProtocol;
+      if (flow < 0) flow = flowOf(decoded);
+      detail += ` · read as ${decoded.label}`;
+    }
     if (!b.byLoc.has(locKey(m.loc))) b.byLoc.set(locKey(m.loc), b.arrows.length);
     b.arrows.push({
-      t, from, to, label: shortLabel(m), detail: `${ports[0]} → ${ports[1]}${m.transport ? ` (${m.transport.toUpperCase()})` : ''}: ${m.label}`,
-      proto: m.kind as LadderProtocol, src: m.loc.source, line, frame: m.loc.frame, flow: flowOf(m), retrans,
+      t, from, to, label, detail, proto, src: m.loc.source, line, frame: m.loc.frame, flow, retrans,
       lost: false, unanswered: false, sev: -1, rules: NO_RULES,
     });
   }
 
+  if (copies && arrowOf) {
+    // where each arrow was observed; the copies' locations lead to their arrow (findings, keepalive records)
+    for (let i = 0; i < result.messages.length; i++) {
+      const k = arrowOf[copies.keptOf[i]!]!;
+      if (k < 0) continue;
+      if (copies.keptOf[i] === i) {
+        const group = copies.groups.get(i);
+        const a = b.arrows[k]!;
+        if (!group) {
+          a.seen = [a.src];
+          a.transit = null;
+          a.also = [];
+          continue;
+        }
+        const transit = copies.transit.get(i)!;
+        a.seen = group.map((c) => result.messages[c]!.loc.source);
+        a.transit = Number.isFinite(transit) ? transit : null;
+        a.also = group.slice(1).map((c) => {
+          const loc = result.messages[c]!.loc;
+          return { src: loc.source, line: lineOf(loc), frame: loc.frame };
+        });
+      } else {
+        const key = locKey(result.messages[i]!.loc);
+        const list = b.copyLoc.get(key);
+        if (!list) b.copyLoc.set(key, [k]);
+        else if (!list.includes(k)) list.push(k);
+      }
+    }
+  }
+
   // findings on arrows; bands from the keepalive findings
   const bands: LadderBand[] = [];
+  // a case: each source's rules find the same gap on their copy of a message; one band per rule and arrow
+  const bandKeys = copies ? new Set<string>() : null;
   const ruleSet = new Set<string>();
   for (const f of result.findings) {
-    const at = b.byLoc.get(locKey(f.loc));
     ruleSet.add(f.rule);
     const r = (SEVERITY_RANK[f.severity] ?? 3) as SeverityRank;
+    let at: number | undefined;
     for (const k of arrowsAt(b, f.loc)) {
+      at ??= k;
       const a = b.arrows[k]!;
       if (a.sev < 0 || r < a.sev) a.sev = r;
       if (!a.rules.includes(f.rule)) a.rules = [...a.rules, f.rule];
       if (f.rule === 'capture.not-received' && f.evidence['side'] === 'sender') a.lost = true;
     }
-    const band = bandOf(f, at === undefined ? undefined : b.arrows[at]);
-    if (band) bands.push(band);
+    const band = bandOf(f, at === undefined ? undefined : b.arrows[at], offsetOf(f.loc.source));
+    if (!band) continue;
+    if (bandKeys) {
+      const key = `${f.rule}|${at}`;
+      if (bandKeys.has(key)) continue;
+      bandKeys.add(key);
+    }
+    bands.push(band);
   }
   for (const f of result.flows) {
     for (const k of f.keepalives) {
@@ -303,10 +427,10 @@ export function buildLadder(result: AnalysisResult, opts: BuildOptions): LadderM
       for (const i of arrowsAt(b, k.loc)) if (b.arrows[i]!.retrans === 0 && b.arrows[i]!.proto !== 'tcp') b.arrows[i]!.unanswered = true;
     }
   }
-  bands.push(...unregistrations(result.messages, b));
+  bands.push(...unregistrations(result.messages, b, timeOf, copies));
 
   const arrows: LadderArrow[] = b.arrows;
-  const flows: LadderFlow[] = result.flows.map((f) => ({ id: f.id, title: f.title, protocol: f.protocol }));
+  const flows: LadderFlow[] = result.flows.filter((f) => !joined || joined.get(f.id) === f.id).map((f) => ({ id: f.id, title: f.title, protocol: f.protocol }));
   const dated = result.messages.some((m) => m.dated && Number.isFinite(m.time));
   return {
     version: 1, title: opts.title ?? opts.sources.map((s) => s.name).join(', '), sources: opts.sources, participants: p.list, arrows,
@@ -315,7 +439,7 @@ export function buildLadder(result: AnalysisResult, opts: BuildOptions): LadderM
 }
 
 function alarmColumn(m: AlarmMessage, p: Participants): number {
-  if (m.ip && p.find(`ip:${m.ip}`) !== undefined) return p.ip(m.ip);
+  if (m.ip && p.find(`ip:${p.addr(m.ip)}`) !== undefined) return p.ip(m.ip);
   if (m.ip && (p.deviceOfIp.has(m.ip) || p.phoneIps.has(m.ip))) return p.ip(m.ip);
   if (m.device) return p.get(`dev:${m.device}`, () => ({ label: m.device, sub: m.ip || 'alarms', kind: 'phone' }));
   const node = m.node || 'CUCM';
@@ -348,7 +472,9 @@ function num(v: unknown): number {
 
 
 
-function bandOf(f: Finding, a: LadderArrow | undefined): LadderBand | null {
+/** The band a finding draws. `offset` puts the finding's own times (a deadline) on the case clock; times taken from
+ * the arrow are on it already. */
+function bandOf(f: Finding, a: LadderArrow | undefined, offset: number): LadderBand | null {
   if (!a || !Number.isFinite(f.time)) return null;
   const cols = [a.from, a.to];
   const ev = f.evidence;
@@ -364,7 +490,7 @@ function bandOf(f: Finding, a: LadderArrow | undefined): LadderBand | null {
       return { kind: 'gap', from: a.t - gap, to: a.t, cols, rule: f.rule, flow: a.flow, label: `no KeepAlive for ${formatDuration(gap)} (expected every ${formatDuration(interval)})` };
     }
     case 'sip.register.expired': {
-      const deadline = num(ev['deadlineMs']);
+      const deadline = num(ev['deadlineMs']) + offset;
       if (!Number.isFinite(deadline)) return null;
       return { kind: 'deadline', from: deadline, to: deadline, cols, rule: f.rule, flow: a.flow, label: `registration expires (${num(ev['grantedS'])} s granted)` };
     }
@@ -373,38 +499,41 @@ function bandOf(f: Finding, a: LadderArrow | undefined): LadderBand | null {
   }
 }
 
-/** EndPointUnregistered … EndPointRegistered of the same device (or the end of the timeline): a band on its column. */
-function unregistrations(messages: readonly Message[], b: Building): LadderBand[] {
+/** EndPointUnregistered … EndPointRegistered of the same device (or the end of the timeline): a band on its column.
+ * `timeOf` gives a message's time on the ladder's clock (a case's); a case's copies of an alarm count once. */
+function unregistrations(messages: readonly Message[], b: Building, timeOf: (i: number) => number, copies: Copies | null): LadderBand[] {
   const out: LadderBand[] = [];
-  const open = new Map<string, { m: AlarmMessage; col: number }>();
+  const open = new Map<string, { m: AlarmMessage; t: number; col: number }>();
   let end = -Infinity;
-  const alarms: AlarmMessage[] = [];
-  for (const m of messages) {
-    if (Number.isFinite(m.time) && m.time > end) end = m.time;
-    if (m.kind === 'alarm' && m.device && Number.isFinite(m.time)) alarms.push(m);
+  const alarms: { m: AlarmMessage; t: number }[] = [];
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
+    const t = timeOf(i);
+    if (Number.isFinite(t) && t > end) end = t;
+    if (m.kind === 'alarm' && m.device && Number.isFinite(t) && (!copies || copies.keptOf[i] === i)) alarms.push({ m, t });
   }
-  alarms.sort((x, y) => x.time - y.time);
-  for (const m of alarms) {
+  alarms.sort((x, y) => x.t - y.t);
+  for (const { m, t } of alarms) {
     const family = ALARMS.get(m.name)?.family;
     const at = b.byLoc.get(locKey(m.loc));
     if (at === undefined) continue;
     const col = b.arrows[at]!.from;
     if (family === 'unregistered') {
-      if (!open.has(m.device)) open.set(m.device, { m, col });
+      if (!open.has(m.device)) open.set(m.device, { m, t, col });
     } else if (family === 'registered') {
       const o = open.get(m.device);
       if (o) {
-        out.push(unregBand(o.m, o.col, m.time, true));
+        out.push(unregBand(o.m, o.t, o.col, t, true));
         open.delete(m.device);
       }
     }
   }
-  for (const o of open.values()) out.push(unregBand(o.m, o.col, Math.max(end, o.m.time), false));
+  for (const o of open.values()) out.push(unregBand(o.m, o.t, o.col, Math.max(end, o.t), false));
   return out;
 }
 
-function unregBand(m: AlarmMessage, col: number, to: number, closed: boolean): LadderBand {
+function unregBand(m: AlarmMessage, from: number, col: number, to: number, closed: boolean): LadderBand {
   const r = Number.isFinite(m.reason) ? UNREGISTER_REASONS.get(m.reason) : undefined;
   const why = Number.isFinite(m.reason) ? ` (Reason ${m.reason}${r ? ` ${r.name}` : ''})` : '';
-  return { kind: 'unregistered', from: m.time, to, cols: [col], rule: 'alarm', flow: -1, label: closed ? `${m.device} unregistered${why} for ${formatDuration(to - m.time)}` : `${m.device} unregistered${why}; no re-registration seen` };
+  return { kind: 'unregistered', from, to, cols: [col], rule: 'alarm', flow: -1, label: closed ? `${m.device} unregistered${why} for ${formatDuration(to - from)}` : `${m.device} unregistered${why}; no re-registration seen` };
 }

@@ -1,5 +1,5 @@
-// Which arrows of a ladder model to show: by participant (device), flow, protocol, rule, time range and a search
-// text. Shared by the webview, the CLI and the exports, so a filtered view exports what it shows.
+// Which arrows of a ladder model to show: by participant (device), flow, protocol, rule, time range, observation
+// point (a case ladder: where a message was seen, or not seen) and a search text. Shared by the webview, the CLI and the exports, so a filtered view exports what it shows.
 
 import type { LadderModel, LadderProtocol } from './model';
 
@@ -17,6 +17,11 @@ export interface LadderFilter {
   readonly to?: number | null;
   /** Case-insensitive substring of label, detail, or a participant's label. */
   readonly search?: string;
+  /** Source indexes (model.sources): only arrows observed at one of them (an arrow without `seen` was observed at
+   * its `src`). Empty: all. */
+  readonly seenAt?: readonly number[];
+  /** Source indexes: only arrows observed at none of them ("what the CUCM never saw"). Empty: all. */
+  readonly notSeenAt?: readonly number[];
 }
 
 /** The indexes of the arrows the filter keeps, in model order. */
@@ -29,6 +34,8 @@ export function filterArrows(model: LadderModel, f: LadderFilter): Int32Array {
   const from = typeof f.from === 'number' && Number.isFinite(f.from) ? f.from : null;
   const to = typeof f.to === 'number' && Number.isFinite(f.to) ? f.to : null;
   const needle = (f.search ?? '').trim().toLowerCase();
+  const seenAt = f.seenAt?.length ? new Set(f.seenAt) : null;
+  const notSeenAt = f.notSeenAt?.length ? new Set(f.notSeenAt) : null;
   const partMatch = needle ? model.participants.map((p) => `${p.label} ${p.sub}`.toLowerCase().includes(needle)) : null;
   const out = new Int32Array(model.arrows.length);
   let n = 0;
@@ -41,6 +48,8 @@ export function filterArrows(model: LadderModel, f: LadderFilter): Int32Array {
     if (rules && !a.rules.some((r) => rules.has(r))) continue;
     if (from !== null && (a.t === null || a.t < from)) continue;
     if (to !== null && (a.t === null || a.t > to)) continue;
+    if (seenAt && !(a.seen ?? [a.src]).some((s) => seenAt.has(s))) continue;
+    if (notSeenAt && (a.seen ?? [a.src]).some((s) => notSeenAt.has(s))) continue;
     if (needle && !(a.label.toLowerCase().includes(needle) || a.detail.toLowerCase().includes(needle)
       || partMatch![a.from] || partMatch![a.to] || a.rules.some((r) => r.includes(needle)))) continue;
     out[n++] = i;
@@ -54,6 +63,7 @@ export function sanitiseFilter(raw: unknown, model: LadderModel): LadderFilter {
   const ints = (v: unknown, max: number): number[] => Array.isArray(v)
     ? v.filter((x): x is number => Number.isInteger(x) && (x as number) >= -1 && (x as number) < max).slice(0, 10_000) : [];
   const strs = (v: unknown): string[] => Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.length < 200).slice(0, 1000) : [];
+  const sources = (v: unknown): number[] => ints(v, model.sources.length).filter((x) => x >= 0);
   const time = (v: unknown): number | null => typeof v === 'number' && Number.isFinite(v) ? v : null;
   const maxFlow = model.flows.reduce((m, fl) => Math.max(m, fl.id + 1), 0);
   return {
@@ -64,5 +74,7 @@ export function sanitiseFilter(raw: unknown, model: LadderModel): LadderFilter {
     from: time(o['from']),
     to: time(o['to']),
     search: typeof o['search'] === 'string' ? o['search'].slice(0, 200) : '',
+    seenAt: sources(o['seenAt']),
+    notSeenAt: sources(o['notSeenAt']),
   };
 }

@@ -6,7 +6,7 @@
 // nodes from them with setAttribute/textContent, so trace text never becomes markup. Attribute names and the
 // values of `class`, coordinates and paths come from this file only; untrusted text goes in `text` alone.
 
-import type { LadderArrow, LadderModel } from './model';
+import type { LadderArrow, LadderModel, LadderSource } from './model';
 
 export interface LayoutOptions {
   /** Gaps longer than this (ms) between consecutive shown arrows get a separator row. */
@@ -46,6 +46,8 @@ export interface Layout {
   readonly t0: number;
   /** Per model band: its top and bottom y (a deadline: both its y), and its left and right x (-1: not shown). */
   readonly bandBox: Float64Array;
+  /** Per model source: the short name its observation badges show (a case ladder). */
+  readonly srcNames: readonly string[];
 }
 
 /** Lays out the given arrows (indexes into model.arrows, in model order). */
@@ -109,6 +111,7 @@ export function layoutLadder(model: LadderModel, shown: ArrayLike<number>, opts:
   const l: Layout = {
     opts, rowArrow, rowTop, rowTime, rowDelta, timedRows: timed, colX, cols, rowOfArrow, bodyHeight: y,
     width: opts.gutter + Math.max(1, cols.length) * opts.colW, t0, bandBox: new Float64Array(model.bands.length * 4).fill(-1),
+    srcNames: sourceBadges(model.sources),
   };
   // bands placed once per layout (drawing then only picks the ones in view)
   model.bands.forEach((b, k) => {
@@ -212,6 +215,63 @@ export function fit(text: string, chars: number): string {
   return text.length > chars ? text.slice(0, Math.max(1, chars - 1)) + '…' : text;
 }
 
+/** "+12.4 ms", "+0.35 ms", "+1.250 s": a transit between two observation points (negative: the clocks disagree). */
+export function transitText(ms: number): string {
+  if (!Number.isFinite(ms)) return '';
+  // what rounds to zero has no sign ("+0.00 ms", not "−0.00 ms")
+  const sign = ms < 0 && ms <= -0.005 ? '−' : '+';
+  const abs = Math.abs(ms);
+  if (abs < 1) return `${sign}${abs.toFixed(2)} ms`;
+  if (abs < 100) return `${sign}${abs.toFixed(1)} ms`;
+  return abs < 1000 ? `${sign}${abs.toFixed(0)} ms` : `${sign}${durationText(abs)}`;
+}
+
+const FILE_EXT = /(\.(pcapng|pcap|cap|txt|log|csv|tsv|json|gz))+$/i;
+const BADGE_CHARS = 12;
+
+/** Short names for the observation badges: the file name's stem without the part it shares with another source's
+ * ("case7-phone.pcap" and "case7-cucm.pcap" → "phone" and "cucm"; "cucm-capture", "phone-capture" and "cucm-syslog"
+ * → "cucm", "phone" and "syslog"), cut to 12 characters; names that would then read the same (the files of a trace
+ * set) keep their ends instead ("SDL0…_000123"). */
+export function sourceBadges(sources: readonly LadderSource[]): string[] {
+  const stems = sources.map((s) => {
+    const base = s.name.slice(Math.max(s.name.lastIndexOf('/'), s.name.lastIndexOf('\\')) + 1);
+    return base.replace(FILE_EXT, '') || base || '?';
+  });
+  // the part shared is cut at a separator, and only when what is left says something ("phone", not "000123"); when
+  // a name shares its start with one source and its end with another, the longer shared part goes
+  const SEP = /[-_. ]/;
+  const meaningful = (rest: string): boolean => rest.length >= 2 && /[a-z]/i.test(rest);
+  let short = stems.map((s, i) => {
+    let pre = 0, suf = 0;
+    stems.forEach((o, j) => {
+      if (j === i || o === s) return;
+      let k = 0;
+      while (k < s.length && k < o.length && s[k] === o[k]) k++;
+      while (k > 0 && !SEP.test(s[k - 1]!)) k--;
+      pre = Math.max(pre, k);
+      k = 0;
+      while (k < s.length && k < o.length && s[s.length - 1 - k] === o[o.length - 1 - k]) k++;
+      while (k > 0 && !SEP.test(s[s.length - k]!)) k--;
+      suf = Math.max(suf, k);
+    });
+    const both = pre + suf < s.length ? s.slice(pre, s.length - suf) : '';
+    const options = [both, ...(suf > pre ? [s.slice(0, s.length - suf), s.slice(pre)] : [s.slice(pre), s.slice(0, s.length - suf)])];
+    return options.find((o) => o !== s && meaningful(o)) ?? s;
+  });
+  // two sources that would read the same keep their whole stems
+  short = short.map((n, i) => (short.indexOf(n) !== i || short.lastIndexOf(n) !== i ? stems[i]! : n));
+  const cut = short.map((s) => fit(s, BADGE_CHARS));
+  const count = new Map<string, number>();
+  for (const s of cut) count.set(s, (count.get(s) ?? 0) + 1);
+  return cut.map((s, i) => {
+    const full = short[i]!;
+    if (count.get(s)! < 2 || full.length <= BADGE_CHARS) return s;
+    const head = 4;
+    return `${full.slice(0, head)}…${full.slice(full.length - (BADGE_CHARS - head - 1))}`;
+  });
+}
+
 /** The participant header (y from 0 to opts.header). */
 export function drawHeader(model: LadderModel, l: Layout): Shape[] {
   const out: Shape[] = [];
@@ -300,7 +360,8 @@ function arrowShape(model: LadderModel, l: Layout, a: LadderArrow, i: number, r:
   if (a.sev >= 0) cls.push(SEV_CLASS[a.sev]!);
   if (selected) cls.push('selected');
   const kids: Shape[] = [];
-  const title = `${a.label}\n${a.detail}${a.t !== null ? `\n${clockOf(a.t, model.dated)}` : ''}${a.rules.length ? `\n${a.rules.join(', ')}` : ''}`;
+  const obs = a.seen?.length ? a.seen : null;
+  const title = `${a.label}\n${a.detail}${a.t !== null ? `\n${clockOf(a.t, model.dated)}` : ''}${obs ? `\n${observedText(model, a)}` : ''}${a.rules.length ? `\n${a.rules.join(', ')}` : ''}`;
   kids.push({ tag: 'title', attrs: {}, text: title });
   kids.push({ tag: 'rect', attrs: { x: 0, y, width: l.width, height: o.rowH, class: 'row-bg' } });
   const rel = a.t !== null && Number.isFinite(l.t0) ? relativeText(a.t - l.t0) : '';
@@ -310,18 +371,32 @@ function arrowShape(model: LadderModel, l: Layout, a: LadderArrow, i: number, r:
   const x1 = l.colX[a.from]!, x2 = l.colX[a.to]!;
   const ly = y + o.rowH - 7;
   if (Math.max(x1, x2) + o.colW < left || Math.min(x1, x2) - o.colW > right) return { tag: 'g', attrs: { class: cls.join(' '), 'data-i': i }, children: kids };
+  const badges = obs ? obs.map((src) => l.srcNames[src] ?? '?') : null;
+  // the last badge of several also says the transit from the first, where there is room for it
+  const transit = obs && obs.length > 1 && typeof a.transit === 'number' ? ` ${transitText(a.transit)}` : '';
   if (a.from === a.to && a.proto !== 'alarm') {
-    // to itself (a capture can show it): a loop on the column
+    // to itself (a capture can show it): a loop on the column; badges to its left, where nothing else is drawn
     const w = 28;
     kids.push({ tag: 'path', attrs: { d: `M${x1} ${y + 6}H${x1 + w}V${ly}H${x1 + 2}`, class: 'arrow loop' } });
     kids.push({ tag: 'path', attrs: { d: `M${x1 + 2} ${ly}L${x1 + 10} ${ly - 4}L${x1 + 10} ${ly + 4}Z`, class: 'head' } });
     kids.push({ tag: 'text', attrs: { x: x1 + w + 4, y: y + o.rowH / 2 + 4, class: 'label' }, text: fit(a.label + (a.retrans ? ` ×${a.retrans}` : ''), chars) });
+    if (badges) {
+      const texts = withTransit(badges, transit);
+      kids.push(...badgeRow(texts, obs!, x1 - 6 - rowWidth(texts), y + o.rowH / 2));
+    }
     return { tag: 'g', attrs: { class: cls.join(' '), 'data-i': i }, children: kids };
   }
   if (a.from === a.to) {
+    // a note (an alarm); its badges inside it on the right, the label centred in what is left. The alarm's name
+    // matters more than where it was logged: when the badges would cut it, they shrink to dots of their colours
+    // (the tooltip names the sources)
     const w = o.colW * 0.92;
+    const dots = !!badges && Math.floor((w - rowWidth(badges) - 6) / 6.6) < a.label.length;
+    const bw = !badges ? 0 : dots ? obs!.length * (DOT + BADGE_GAP) + 4 : rowWidth(badges) + 6;
     kids.push({ tag: 'rect', attrs: { x: x1 - w / 2, y: y + 3, width: w, height: o.rowH - 6, rx: 3, class: 'note' } });
-    kids.push({ tag: 'text', attrs: { x: x1, y: y + o.rowH / 2 + 4, 'text-anchor': 'middle', class: 'label' }, text: fit(a.label, Math.floor(w / 6.6)) });
+    kids.push({ tag: 'text', attrs: { x: x1 - bw / 2, y: y + o.rowH / 2 + 4, 'text-anchor': 'middle', class: 'label' }, text: fit(a.label, Math.floor((w - bw) / 6.6)) });
+    if (badges && dots) obs!.forEach((src, k) => kids.push(dot(src, x1 + w / 2 - bw + 2 + k * (DOT + BADGE_GAP), y + o.rowH / 2)));
+    else if (badges) kids.push(...badgeRow(badges, obs!, x1 + w / 2 - bw + 2, y + o.rowH / 2));
     return { tag: 'g', attrs: { class: cls.join(' '), 'data-i': i }, children: kids };
   }
   const dir = x2 > x1 ? 1 : -1;
@@ -338,6 +413,90 @@ function arrowShape(model: LadderModel, l: Layout, a: LadderArrow, i: number, r:
   let label = a.label;
   if (a.retrans) label += ` ×${a.retrans}`;
   if (a.unanswered) label += ' (no answer)';
-  kids.push({ tag: 'text', attrs: { x: mid, y: ly - 4, 'text-anchor': 'middle', class: 'label' }, text: fit(label, Math.max(chars, Math.floor(span / 6.6))) });
+  // with badges on the arrow, the label moves up a little to leave them the line
+  kids.push({ tag: 'text', attrs: { x: mid, y: ly - (badges ? 8 : 4), 'text-anchor': 'middle', class: 'label' }, text: fit(label, Math.max(chars, Math.floor(span / 6.6))) });
+  if (badges) {
+    const room = Math.abs((a.lost ? end - dir * 10 : x2 - dir * 12) - x1) - 6;
+    const full = withTransit(badges, transit);
+    kids.push(...arrowBadges(rowWidth(full) <= room ? full : badges, obs!, x1, dir, room, ly));
+  }
   return { tag: 'g', attrs: { class: cls.join(' '), 'data-i': i }, children: kids };
+}
+
+// ---- observation badges (case ladders) ---------------------------------------------------------------------------
+
+const BADGE_CHAR_W = 5.5;
+const BADGE_PAD = 8;
+const BADGE_H = 11;
+const BADGE_GAP = 3;
+/** Badge colours: one per source (cycling), so that a source reads the same on every row. */
+const OBS_CLASSES = 6;
+
+const badgeWidth = (text: string): number => text.length * BADGE_CHAR_W + BADGE_PAD;
+const rowWidth = (texts: readonly string[]): number => texts.reduce((w, t) => w + badgeWidth(t), 0) + BADGE_GAP * Math.max(0, texts.length - 1);
+
+function withTransit(names: readonly string[], transit: string): string[] {
+  const out = names.slice();
+  out[out.length - 1] += transit;
+  return out;
+}
+
+function badge(text: string, src: number, left: number, cy: number): Shape {
+  const w = badgeWidth(text);
+  const box = { x: left, y: cy - BADGE_H / 2, width: w, height: BADGE_H, rx: BADGE_H / 2 };
+  return {
+    tag: 'g', attrs: { class: `obs obs-${src % OBS_CLASSES}` }, children: [
+      // an opaque underlay, so the arrow's line does not run through the text
+      { tag: 'rect', attrs: { ...box, class: 'obs-bg' } },
+      { tag: 'rect', attrs: { ...box, class: 'obs-box' } },
+      { tag: 'text', attrs: { x: left + w / 2, y: cy + 3, 'text-anchor': 'middle', class: 'obs-text' }, text },
+    ],
+  };
+}
+
+const DOT = 7;
+
+/** A badge without its text: a dot of the source's colour. */
+function dot(src: number, left: number, cy: number): Shape {
+  const box = { x: left, y: cy - DOT / 2, width: DOT, height: DOT, rx: DOT / 2 };
+  return { tag: 'g', attrs: { class: `obs obs-dot obs-${src % OBS_CLASSES}` }, children: [{ tag: 'rect', attrs: { ...box, class: 'obs-bg' } }, { tag: 'rect', attrs: { ...box, class: 'obs-box' } }] };
+}
+
+/** Badges side by side from `left`. */
+function badgeRow(texts: readonly string[], seen: readonly number[], left: number, cy: number): Shape[] {
+  const out: Shape[] = [];
+  for (let k = 0; k < texts.length; k++) {
+    out.push(badge(texts[k]!, seen[k]!, left, cy));
+    left += badgeWidth(texts[k]!) + BADGE_GAP;
+  }
+  return out;
+}
+
+/** Badges on an arrow, in the order of observation from its sender: the first by the sender, the last by the
+ * receiver (or the cross), the others spread between; when they do not fit, one after the other from the sender.
+ * `room` is the length of the arrow they may use, from 6 px after its start. */
+function arrowBadges(texts: readonly string[], seen: readonly number[], x1: number, dir: number, room: number, cy: number): Shape[] {
+  const widths = texts.map(badgeWidth);
+  const n = texts.length;
+  // distance of each badge's near edge (the sender's side) from x1
+  const near: number[] = [6];
+  const lastNear = 6 + room - widths[n - 1]!;
+  if (n > 1 && lastNear - 6 >= rowWidth(texts) - widths[n - 1]!) {
+    const c0 = 6 + widths[0]! / 2, c1 = lastNear + widths[n - 1]! / 2;
+    for (let k = 1; k < n; k++) near.push(c0 + ((c1 - c0) * k) / (n - 1) - widths[k]! / 2);
+  } else {
+    for (let k = 1; k < n; k++) near.push(near[k - 1]! + widths[k - 1]! + BADGE_GAP);
+  }
+  return texts.map((t, k) => badge(t, seen[k]!, dir > 0 ? x1 + near[k]! : x1 - near[k]! - widths[k]!, cy));
+}
+
+/** "seen at phone.pcap #12, then cucm.pcap #15: +12.4 ms transit" (the tooltip). */
+export function observedText(model: LadderModel, a: LadderArrow): string {
+  const seen = a.seen ?? [a.src];
+  const where = (src: number, line: number | null, frame: number | null): string =>
+    `${model.sources[src]?.name ?? `source ${src}`}${frame !== null ? ` #${frame}` : line !== null ? ` line ${line}` : ''}`;
+  const parts = [where(a.src, a.line, a.frame), ...(a.also ?? []).map((c) => where(c.src, c.line, c.frame))];
+  if (seen.length < 2) return `seen at ${parts[0]} only`;
+  const transit = a.transit !== null && a.transit !== undefined ? `: ${transitText(a.transit)} transit` : '';
+  return `seen at ${parts.join(', then ')}${transit}`;
 }

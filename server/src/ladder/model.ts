@@ -46,8 +46,26 @@ export interface LadderArrow {
   /** A keepalive request that got no answer. */
   readonly unanswered: boolean;
   readonly sev: SeverityRank;
-  /** Rule ids of the findings at this message. */
+  /** Rule ids of the findings at this message (at any of its copies in a case ladder). */
   readonly rules: readonly string[];
+  // Case ladders only (several sources on one case clock, `AnalysisResult.clock`); absent in a single-source ladder,
+  // so those stay as they were. A message seen at several observation points (a capture at the phone and one at the
+  // CUCM, a CUCM trace) is one arrow: the copy observed first (the sender's side) gives src/line/frame and the time.
+  /** The sources (model.sources indexes) that observed this message, in order of observation; seen[0] === src. */
+  readonly seen?: readonly number[];
+  /** Milliseconds from the first observation to the last on the case clock (two matched captures: their measured
+   * one-way transit); null when it was observed once or a time is unknown. */
+  readonly transit?: number | null;
+  /** The other observations, in the order of seen[1..] (also[k].src === seen[k + 1]): where the copies are, for
+   * cursor sync and for people. */
+  readonly also?: readonly LadderCopy[];
+}
+
+/** Where a copy of a message was observed: a source, the line it is shown on (null when none) and its frame. */
+export interface LadderCopy {
+  readonly src: number;
+  readonly line: number | null;
+  readonly frame: number | null;
 }
 
 /** Something over a stretch of time: a keepalive gap, an unregistration, or (from === to) a deadline line. */

@@ -40,8 +40,14 @@ export function serialiseShapes(shapes: readonly Shape[]): string {
 }
 
 export const SVG_PALETTES = {
-  light: { bg: '#ffffff', fg: '#1f2328', dim: '#6e7781', line: '#d0d7de', box: '#f6f8fa', sip: '#0969da', sccp: '#8250df', tcp: '#57606a', arp: '#bf8700', alarm: '#cf222e', err: '#cf222e', warn: '#9a6700', info: '#0969da', gap: 'rgba(212,167,44,0.18)', unreg: 'rgba(207,34,46,0.12)', sel: 'rgba(9,105,218,0.12)' },
-  dark: { bg: '#0d1117', fg: '#e6edf3', dim: '#8d96a0', line: '#30363d', box: '#161b22', sip: '#58a6ff', sccp: '#bc8cff', tcp: '#9198a1', arp: '#d29922', alarm: '#ff7b72', err: '#ff7b72', warn: '#d29922', info: '#58a6ff', gap: 'rgba(210,153,34,0.2)', unreg: 'rgba(255,123,114,0.15)', sel: 'rgba(88,166,255,0.15)' },
+  light: {
+    bg: '#ffffff', fg: '#1f2328', dim: '#6e7781', line: '#d0d7de', box: '#f6f8fa', sip: '#0969da', sccp: '#8250df', tcp: '#57606a', arp: '#bf8700', alarm: '#cf222e', err: '#cf222e', warn: '#9a6700', info: '#0969da', gap: 'rgba(212,167,44,0.18)', unreg: 'rgba(207,34,46,0.12)', sel: 'rgba(9,105,218,0.12)',
+    obs: ['#0969da', '#1a7f37', '#8250df', '#bc4c00', '#57606a', '#9a6700'],
+  },
+  dark: {
+    bg: '#0d1117', fg: '#e6edf3', dim: '#8d96a0', line: '#30363d', box: '#161b22', sip: '#58a6ff', sccp: '#bc8cff', tcp: '#9198a1', arp: '#d29922', alarm: '#ff7b72', err: '#ff7b72', warn: '#d29922', info: '#58a6ff', gap: 'rgba(210,153,34,0.2)', unreg: 'rgba(255,123,114,0.15)', sel: 'rgba(88,166,255,0.15)',
+    obs: ['#58a6ff', '#3fb950', '#bc8cff', '#f0883e', '#9198a1', '#d29922'],
+  },
 } as const;
 
 /** The stylesheet for a palette: the class names the shapes use. */
@@ -62,6 +68,9 @@ export function ladderStyle(p: (typeof SVG_PALETTES)[keyof typeof SVG_PALETTES])
     `.band-gap .band-rect{fill:${p.gap}}.band-unregistered .band-rect{fill:${p.unreg};stroke:${p.err};stroke-dasharray:4 2}`,
     `.band-label{fill:${p.warn};font-size:10px}.band-unregistered .band-label{fill:${p.err}}`,
     `.deadline-line{stroke:${p.err};stroke-width:1.5;stroke-dasharray:8 3}.deadline-label{fill:${p.err};font-size:10px}`,
+    // observation badges (case ladders): a tint and an outline of the source's colour over the background
+    `.obs-bg{fill:${p.bg}}.obs-box{fill-opacity:0.16;stroke-width:1}.obs-dot .obs-box{fill-opacity:0.75}.obs .obs-text{font-size:9px;fill:${p.fg}}`,
+    p.obs.map((c, k) => `.obs-${k} .obs-box{fill:${c};stroke:${c}}`).join(''),
   ].join('');
 }
 

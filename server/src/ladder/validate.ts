@@ -37,11 +37,33 @@ export function validLadderModel(m: unknown): m is LadderModel {
     if (!protos.has(q['proto']) || !isIdx(q['src'], Math.max(ns, 1)) || !orNull(q['line']) || !orNull(q['frame'])) return false;
     if (!Number.isInteger(q['flow']) || !Number.isInteger(q['retrans']) || typeof q['lost'] !== 'boolean' || typeof q['unanswered'] !== 'boolean') return false;
     if (!Number.isInteger(q['sev']) || !Array.isArray(q['rules']) || !(q['rules'] as unknown[]).every(isStr)) return false;
+    if (!validCopies(q, ns)) return false;
   }
   for (const b of bands!) {
     const q = b as Record<string, unknown> | null;
     if (!q || !isNum(q['from']) || !isNum(q['to']) || !Array.isArray(q['cols']) || !(q['cols'] as unknown[]).every((c) => isIdx(c, np))) return false;
     if (!isStr(q['label']) || !['gap', 'unregistered', 'deadline'].includes(q['kind'] as string)) return false;
+  }
+  return true;
+}
+
+/** A case ladder's observation fields, when present: `seen` distinct source indexes starting with the arrow's own
+ * source, `transit` a number or null, `also` one location per further observation, in the order of `seen`. */
+function validCopies(q: Record<string, unknown>, ns: number): boolean {
+  const seen = q['seen'], also = q['also'], transit = q['transit'];
+  if (transit !== undefined && !orNull(transit)) return false;
+  if (seen !== undefined) {
+    if (!Array.isArray(seen) || seen.length === 0 || seen.length > ns || seen[0] !== q['src']) return false;
+    if (!seen.every((s) => isIdx(s, ns)) || new Set(seen).size !== seen.length) return false;
+  }
+  if (also !== undefined) {
+    if (!Array.isArray(also) || also.length >= Math.max(ns, 1)) return false;
+    if (Array.isArray(seen) && also.length !== seen.length - 1) return false;
+    for (let k = 0; k < also.length; k++) {
+      const c = also[k] as Record<string, unknown> | null;
+      if (!c || typeof c !== 'object' || !isIdx(c['src'], ns) || !orNull(c['line']) || !orNull(c['frame'])) return false;
+      if (Array.isArray(seen) && c['src'] !== seen[k + 1]) return false;
+    }
   }
   return true;
 }
