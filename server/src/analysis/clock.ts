@@ -34,7 +34,9 @@ const MAX_KEYS = 200_000;
  * with the first). Pairs that are both captures are left to the segment matching. Fed one message at a time (the
  * CLI keeps no messages); keys per source are bounded. */
 export class ClockKeys {
-  private readonly sip: Map<string, number>[] = [];
+  /** Per source: SIP messages as (53-bit hash of Call-ID, CSeq and method or status, time), appended as they come
+   * (no string built, no map: a capture carries hundreds of thousands); sorted and joined in `edges`. */
+  private readonly sip: SipKeys[] = [];
   private readonly alarms: Map<string, number[]>[] = [];
 
   push(m: Message): void {
@@ -53,11 +55,7 @@ export class ClockKeys {
     }
     const si = m.sip;
     if (!si || !si.callId || si.cseq === undefined) return;
-    const what = si.method ?? (si.status !== undefined ? String(si.status) : '');
-    const key = `${si.callId}|${si.cseq}|${si.cseqMethod ?? ''}|${what}`;
-    const map = (this.sip[s] ??= new Map());
-    // the first copy (retransmissions later carry the same key)
-    if (!map.has(key) && map.size < MAX_KEYS) map.set(key, m.time);
+    (this.sip[s] ??= new SipKeys()).add(sipHash(si.callId, si.cseq, si.cseqMethod ?? '', si.method ?? '', si.status ?? -1), m.time);
   }
 
   edges(sources: readonly SourceInfo[]): ClockEdge[] {
@@ -71,11 +69,18 @@ export class ClockKeys {
       for (let b = a + 1; b < n; b++) {
         const sa = this.sip[a], sb = this.sip[b];
         if (!(isCapture(a) && isCapture(b)) && sa && sb) {
-          const [small, large, sign] = sa.size <= sb.size ? [sa, sb, 1] : [sb, sa, -1];
+          // the first copy of each message on each side (retransmissions carry the same key), joined by key
+          const ka = sa.firsts(), kb = sb.firsts();
           const d: number[] = [];
-          for (const [k, t] of small) {
-            const u = large.get(k);
-            if (u !== undefined) d.push(sign * (u - t));
+          for (let i = 0, j = 0; i < ka.keys.length && j < kb.keys.length;) {
+            const x = ka.keys[i]!, y = kb.keys[j]!;
+            if (x < y) i++;
+            else if (x > y) j++;
+            else {
+              d.push(kb.times[j]! - ka.times[i]!);
+              i++;
+              j++;
+            }
           }
           if (d.length) edges.push({ a, b, deltaMs: median(d), basis: 'sip', matches: d.length });
         }
@@ -93,6 +98,61 @@ export class ClockKeys {
       }
     }
     return edges;
+  }
+}
+
+/** Two 32-bit multiplicative hashes of the message's identity (Call-ID, CSeq, the CSeq method and the method or
+ * status) as one exact 53-bit number; collisions are negligible, and a rare one only adds an outlier to a median. */
+function sipHash(callId: string, cseq: number, cseqMethod: string, method: string, status: number): number {
+  let h1 = 0x811c9dc5 ^ cseq, h2 = 0x9747b28c ^ status;
+  for (let i = 0; i < callId.length; i++) {
+    const c = callId.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+  }
+  // the CSeq method and the request method: their length and first two letters tell the SIP methods apart
+  const tag = (t: string): number => (t.length << 16) | ((t.charCodeAt(0) || 0) << 8) | (t.charCodeAt(1) || 0);
+  h1 = Math.imul(h1 ^ tag(cseqMethod), 0x01000193);
+  h2 = Math.imul(h2 ^ tag(method), 0x5bd1e995);
+  h2 ^= h2 >>> 13;
+  return (h1 >>> 0) * 2 ** 21 + ((h2 >>> 0) & 0x1fffff);
+}
+
+/** Growable (hash, time) pairs of one source, bounded. */
+class SipKeys {
+  private keys = new Float64Array(1024);
+  private times = new Float64Array(1024);
+  private n = 0;
+  static readonly MAX = 4 << 20;
+
+  add(key: number, time: number): void {
+    if (this.n >= SipKeys.MAX) return;
+    if (this.n === this.keys.length) {
+      const k = new Float64Array(this.n * 2), t = new Float64Array(this.n * 2);
+      k.set(this.keys);
+      t.set(this.times);
+      this.keys = k;
+      this.times = t;
+    }
+    this.keys[this.n] = key;
+    this.times[this.n++] = time;
+  }
+
+  /** Distinct keys ascending, each with the earliest time it was seen. */
+  firsts(): { keys: Float64Array; times: Float64Array } {
+    const order = new Uint32Array(this.n);
+    for (let i = 0; i < this.n; i++) order[i] = i;
+    const k = this.keys, t = this.times;
+    order.sort((x, y) => k[x]! - k[y]! || t[x]! - t[y]!);
+    const keys = new Float64Array(this.n), times = new Float64Array(this.n);
+    let m = 0;
+    for (let i = 0; i < this.n; i++) {
+      const o = order[i]!;
+      if (m > 0 && keys[m - 1] === k[o]) continue;
+      keys[m] = k[o]!;
+      times[m++] = t[o]!;
+    }
+    return { keys: keys.subarray(0, m), times: times.subarray(0, m) };
   }
 }
 
