@@ -431,8 +431,9 @@ export async function analyzePaths(paths: readonly string[], settings: Settings,
   const messages: Message[] = [];
   const sources: SourceInfo[] = [];
   const withRules = opts.rules !== false;
-  // several inputs: a case (one clock, captures matched, alarms linked to the keepalive records of their devices)
-  const together = withRules && opts.correlate !== false && entries.length > 1;
+  // several inputs: a case (one clock, captures matched, alarms linked to the keepalive records of their devices);
+  // the files of one trace set alone are one timeline already, not a case
+  const together = withRules && opts.correlate !== false && entries.length > 1 && new Set(entries.map((_, i) => timeline[i] ?? i)).size > 1;
   const rules = new RuleRunner(settings, keep || together, (s) => timeline[s] ?? s, !keep);
   const onMessage = opts.onMessage;
   const clockKeys = together ? new ClockKeys() : null;
