@@ -151,6 +151,17 @@ function nameIs(buf: Uint8Array, off: number, colon: number, name: Uint8Array): 
   return true;
 }
 
+/** Whether a header line starting with this character can be one `parseSipBytes` reads (headerKind's cases): the
+ * trace reader copies only those (and their folded continuations) to the bytes it parses. */
+export function headerMayBeRead(c: number): boolean {
+  switch (c | 0x20) {
+    case 99: case 101: case 117: case 105: case 109: case 108: case 116: // c e u i m l t
+      return true;
+    default:
+      return false;
+  }
+}
+
 /** Which header we read the line at `off` is (0 for the others); `colon` is its colon. */
 function headerKind(buf: Uint8Array, off: number, colon: number): number {
   const c0 = buf[off]! | 0x20;

@@ -18,7 +18,7 @@
 // Per line the work is a few character tests; only records of the components above are looked at further.
 
 import type { NetMessage, SccpInfo, Severity, SipInfo, TcpInfo } from '../model';
-import { parseSipBytes, sipLabel, MAX_SIP_HEADER } from '../decode/sip';
+import { headerMayBeRead, parseSipBytes, sipLabel, MAX_SIP_HEADER } from '../decode/sip';
 import { ByteInterner } from '../decode/intern';
 import { sccpLabel } from '../decode/sccp';
 import { SCCP } from '../knowledge/sccpMessages';
@@ -178,6 +178,8 @@ export class TraceReader {
 
   // the SIP message being read
   private sipState = S_NONE;
+  /** The last header line of the current SIP message was copied (its continuation lines follow it). */
+  private sipKeep = true;
   private sipLine = 0;
   private sipTime = NaN;
   private sipDated = false;
@@ -433,8 +435,14 @@ export class TraceReader {
           this.sipState = S_BODY;
           return;
         }
-        this.sipLines.push(s);
         this.sipChars += s.length + 2;
+        {
+          // only the headers the SIP reader reads (and their folded continuation lines) are copied for it
+          const c = s.charCodeAt(0);
+          if (this.sipLines.length === 0) this.sipKeep = true; // the start line
+          else if (c !== 32 && c !== 9) this.sipKeep = headerMayBeRead(c);
+          if (this.sipKeep) this.sipLines.push(s);
+        }
         return;
       case S_BODY:
         this.sipBody += s.length + 2;
