@@ -53,7 +53,7 @@ async function start(settings: Record<string, unknown> = {}, configurationCapabi
   conn.listen();
   sessions.push(s);
   const init = await conn.sendRequest(InitializeRequest.type, {
-    processId: process.pid, rootUri: pathToFileURL(root).href, workspaceFolders: null,
+    processId: process.pid, rootUri: root ? pathToFileURL(root).href : null, workspaceFolders: null,
     capabilities: {
       workspace: { configuration: configurationCapability },
       textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] }, inlayHint: {}, documentSymbol: { hierarchicalDocumentSymbolSupport: true } },
@@ -377,4 +377,24 @@ test('a case: the folder\'s captures, trace and syslog together — evidence on 
   const info3 = (await s.conn.sendRequest('cucmLens/case', { uri })) as { files: { path: string }[] };
   assert.deepEqual(info3.files.map((f) => path.basename(f.path)).sort(), ['SDL001_100_000001.txt', 'cucm-syslog.log', 'sip-tcp-blackhole-phone.pcap']);
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('no folder: the open files are the case — two captures open, what one sent and the other never saw is flagged', async () => {
+  const s = await start({}, true, '');
+  const caps = path.join(ROOT, 'test', 'fixtures', 'captures');
+  const views: string[] = [];
+  for (const f of ['sip-tcp-blackhole-phone.pcap', 'sip-tcp-blackhole-cucm.pcap']) {
+    const file = path.join(caps, f);
+    const view = 'cucm-capture:' + pathToFileURL(file).pathname + '.txt';
+    const r = (await s.conn.sendRequest('cucmLens/captureView', { uri: pathToFileURL(file).href, view })) as { text: string };
+    await s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: view, languageId: 'capture-export', version: 1, text: r.text } });
+    views.push(view);
+  }
+  const lost = JSON.parse(fs.readFileSync(path.join(caps, 'sip-tcp-blackhole.lost.json'), 'utf8')) as { lost: { file: string; frame: number }[] };
+  const d = await waitDiagnostics(s, views[0]!, (p) => p.diagnostics.some((x) => x.code === 'capture.not-received'));
+  const sent = d.diagnostics.filter((x) => x.code === 'capture.not-received' && /^Sent but never received/.test(x.message as string));
+  assert.equal(sent.length, lost.lost.filter((x) => x.file.includes('phone')).length, 'every copy tshark shows lost, once');
+  const info = (await s.conn.sendRequest('cucmLens/case', { uri: views[1] })) as { name: string; files: unknown[] };
+  assert.equal(info.name, 'open files');
+  assert.equal(info.files.length, 2);
 });
