@@ -12,6 +12,7 @@ import { analyzePaths } from '../engine';
 import type { AnalysisResult, NetMessage, SourceLocation } from '../model';
 import type { Settings } from '../settings';
 import { renderCaptureView } from './captureView';
+import { walkFiles } from '../sources/walk';
 import { EMPTY_CASE_CONFIG, normaliseCaseConfig } from '../caseConfig';
 import type { CaseConfig } from '../caseConfig';
 import type { CaptureView } from './captureView';
@@ -296,30 +297,9 @@ function isInside(file: string, root: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
-/** Case files under a folder: hidden folders and node_modules skipped, bounded depth and entries, sorted. */
+/** Case files under a folder (hidden folders and node_modules skipped, bounded depth and entries, sorted). */
 function walk(root: string, skipped: string[]): string[] {
-  const out: string[] = [];
-  let entries = 0;
-  const visit = (dir: string, depth: number): void => {
-    if (depth > MAX_DEPTH) return;
-    let names: fs.Dirent[];
-    try {
-      names = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const d of names) {
-      if (++entries > MAX_ENTRIES) {
-        if (entries === MAX_ENTRIES + 1) skipped.push(`${root}: more than ${MAX_ENTRIES} entries; the rest of the folder was not looked at`);
-        return;
-      }
-      if (d.name.startsWith('.') || d.name === 'node_modules') continue;
-      const p = path.join(dir, d.name);
-      if (d.isDirectory()) visit(p, depth + 1);
-      else if (d.isFile() && CASE_FILE.test(d.name)) out.push(p);
-    }
-  };
-  visit(root, 0);
-  return out;
+  const { files, cut } = walkFiles(root, (_, name) => CASE_FILE.test(name), { maxDepth: MAX_DEPTH, maxEntries: MAX_ENTRIES });
+  if (cut) skipped.push(`${root}: more than ${MAX_ENTRIES} entries; the rest of the folder was not looked at`);
+  return files;
 }

@@ -5,6 +5,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { walkFiles } from '../sources/walk';
 import * as readline from 'node:readline';
 import * as zlib from 'node:zlib';
 import { pathToFileURL } from 'node:url';
@@ -31,23 +32,10 @@ export class DeviceIndex {
   /** Trace files under the folders (a few levels deep), in a stable order. */
   private list(folders: readonly string[]): string[] {
     const out: string[] = [];
-    const walk = (dir: string, depth: number): void => {
-      if (out.length >= MAX_FILES || depth > MAX_DEPTH) return;
-      let names: fs.Dirent[];
-      try {
-        names = fs.readdirSync(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      for (const d of names) {
-        if (out.length >= MAX_FILES) return;
-        const p = path.join(dir, d.name);
-        if (d.isDirectory() && !d.name.startsWith('.') && d.name !== 'node_modules') walk(p, depth + 1);
-        else if (d.isFile() && traceSetMember(p)) out.push(p);
-      }
-    };
-    for (const f of folders) walk(f, 0);
+    for (const f of folders) {
+      if (out.length >= MAX_FILES) break;
+      out.push(...walkFiles(f, (p) => traceSetMember(p) !== null, { maxDepth: MAX_DEPTH, maxFiles: MAX_FILES - out.length }).files);
+    }
     return out;
   }
 
