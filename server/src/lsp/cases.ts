@@ -158,10 +158,6 @@ export class CaseManager {
     this.invalidate();
   }
 
-  getConfig(): CaseConfig {
-    return this.config;
-  }
-
   /** Drops the cached analyses (all, or the cases a changed file belongs to or could join). */
   invalidate(file?: string): void {
     this.generation++;
