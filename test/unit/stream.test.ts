@@ -174,3 +174,44 @@ test('SIP Contact device names: the features form Jabber and CIPC use', () => {
   const r = parseSip('REGISTER sip:x SIP/2.0\r\nContact: <sip:f5@192.168.0.105:57378;transport=tcp>;+u.sip!devicename.ccm.features.cisco.com="test_secure";+u.sip!model.ccm.cisco.com="30016"\r\n\r\n')!;
   assert.equal(r.info.device, 'test_secure');
 });
+
+test('SIP Contact: the one-pass byte scan finds what the regular expressions find (random values, any case)', () => {
+  // the reference: the value as text, the regular expressions the reader used before it scanned bytes
+  const DEVICE_RE = /devicename\.ccm(?:\.features)?\.cisco\.com\s*=\s*"?([A-Za-z0-9_.-]+)"?/i;
+  const EXPIRES_RE = /;\s*expires\s*=\s*(\d+)/i;
+  const refContacts = (v: string): number => {
+    let n = 1, quoted = false, angle = 0;
+    for (const ch of v) {
+      if (ch === '"') quoted = !quoted;
+      else if (!quoted && ch === '<') angle++;
+      else if (!quoted && ch === '>' && angle > 0) angle--;
+      else if (!quoted && angle === 0 && ch === ',') n++;
+    }
+    return n;
+  };
+  const pieces = ['<sip:SEP001@10.0.0.1:5060;transport=tcp>', ';expires=120', '; Expires = 7', ';EXPIRES=', ';expires=x1', ',', '"a,b"', '<sip:x@y,z>',
+    ';+u.sip!devicename.ccm.cisco.com="SEP00AA"', ';+U.SIP!DeviceName.CCM.Cisco.Com=SEP_b-1.2', ';+u.sip!devicename.ccm.features.cisco.com="csf_x"',
+    ';devicename.ccm.cisco.com = ""', ';devicename.ccm.cisco.org="no"', ';devicename.ccm.features.cisco.org="no"', ';cisco-keep-alive', ';CISCO-Keep-Alive',
+    ';cisco-keep', '"quoted ; expires=9"', ' ', '\t', 'devicename.ccm', '=', '"', ';+sip.instance="<urn:uuid:0000>"', '*'];
+  let seed = 12345;
+  const rnd = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  for (let k = 0; k < 3000; k++) {
+    let v = '';
+    const parts = 1 + rnd(6);
+    for (let i = 0; i < parts; i++) v += pieces[rnd(pieces.length)]!;
+    v = v.trim();
+    if (!v) continue;
+    const r = parseSip(`REGISTER sip:x SIP/2.0\r\nContact: ${v}\r\nCSeq: 1 REGISTER\r\n\r\n`)!;
+    const lower = v.toLowerCase();
+    const e = EXPIRES_RE.exec(v);
+    const at = lower.indexOf('devicename.ccm');
+    const d = at >= 0 ? DEVICE_RE.exec(v.slice(at)) : null;
+    assert.equal(r.info.bindings, v === '*' ? 0 : refContacts(v), v);
+    assert.equal(r.info.contactExpires, e ? Number(e[1]) : undefined, v);
+    assert.equal(r.info.device, d ? d[1] : undefined, v);
+    assert.equal(r.info.ciscoKeepAlive, lower.includes('cisco-keep-alive') ? true : undefined, v);
+  }
+});

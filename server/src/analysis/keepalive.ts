@@ -52,6 +52,33 @@ interface Txn {
   grantedExpires: number;
 }
 
+/** The last few values of a series, oldest dropped (a fixed ring: a push/shift queue on an array would grow a new
+ * backing store every time, a few hundred bytes per keepalive). */
+class Window<T> {
+  private readonly items: (T | undefined)[];
+  private start = 0;
+  length = 0;
+  constructor(private readonly capacity: number) {
+    this.items = new Array<T | undefined>(capacity).fill(undefined);
+  }
+  /** The i-th oldest. */
+  at(i: number): T {
+    return this.items[(this.start + i) % this.capacity]!;
+  }
+  push(x: T): void {
+    if (this.length === this.capacity) this.shift();
+    this.items[(this.start + this.length) % this.capacity] = x;
+    this.length++;
+  }
+  shift(): T {
+    const x = this.items[this.start]!;
+    this.items[this.start] = undefined;
+    this.start = (this.start + 1) % this.capacity;
+    this.length--;
+    return x;
+  }
+}
+
 interface Delayed {
   time: number;
   loc: SourceLocation;
@@ -72,10 +99,10 @@ class Flow {
   device = '';
   open: Txn | null = null;
   /** Recent transactions (newest last), for answers that come after a newer REGISTER. */
-  readonly recent: Txn[] = [];
+  readonly recent = new Window<Txn>(8);
   lastOk: { time: number; loc: SourceLocation; granted: number } | null = null;
   prevFirst = NaN;
-  readonly intervals: number[] = [];
+  readonly intervals = new Window<number>(6);
   /** Trailing run of keepalives that needed a resend. */
   run: Delayed[] = [];
   refreshes = 0;
@@ -96,7 +123,7 @@ class Flow {
   acks = 0;
   lastAckTime = NaN;
   lastAckLoc: SourceLocation | null = null;
-  readonly ackTimes: number[] = [];
+  readonly ackTimes = new Window<number>(5);
   ended = false;
   failoverReported = false;
   /** SCCP: a CUCM that never answers KeepAliveAck (and sent no RegisterAck) is a backup. */
@@ -118,11 +145,11 @@ class Flow {
 const scratch = new Float64Array(64);
 
 /** Median of a few numbers (no allocation: an insertion sort into a scratch array). */
-function median(xs: readonly number[]): number {
+function median(xs: Window<number>): number {
   const n = Math.min(xs.length, scratch.length);
   if (n === 0) return NaN;
   for (let i = 0; i < n; i++) {
-    const v = xs[i]!;
+    const v = xs.at(i);
     let j = i - 1;
     while (j >= 0 && scratch[j]! > v) {
       scratch[j + 1] = scratch[j]!;
@@ -140,11 +167,11 @@ function lineOf(aor: string): string {
 }
 
 /** A steady cadence: at least 3 intervals, 60 % of them within 10 % of their median; else NaN. */
-function cadence(recent: readonly number[]): number {
+function cadence(recent: Window<number>): number {
   if (recent.length < 3) return NaN;
   const med = median(recent);
   let near = 0;
-  for (const x of recent) if (Math.abs(x - med) <= med * 0.1) near++;
+  for (let i = 0; i < recent.length; i++) if (Math.abs(recent.at(i) - med) <= med * 0.1) near++;
   return near >= Math.ceil(recent.length * 0.6) ? med : NaN;
 }
 
@@ -208,7 +235,12 @@ export class KeepaliveRules {
     let f: Flow | null = null;
     if (id) {
       const l = this.flowsById.get(id);
-      if (l) for (const x of l) if (x.phone === phone && x.server === server && x.source === source && x.protocol === protocol) f = x;
+      if (l) {
+        for (let i = 0; i < l.length; i++) {
+          const x = l[i]!;
+          if (x.phone === phone && x.server === server && x.source === source && x.protocol === protocol) f = x;
+        }
+      }
       if (!f) {
         // an export may give the id on some rows only (those with a detail block): adopt the phone's id-less flow
         const pl = this.flowsByPhone.get(phone);
@@ -224,9 +256,19 @@ export class KeepaliveRules {
     } else {
       // no id: the flow that last sent from this phone to this server, else the phone's id-less flow
       const l = this.lastByPhone.get(phone);
-      if (l) for (const x of l) if (x.server === server && x.source === source && x.protocol === protocol) f = x;
+      if (l) {
+        for (let i = 0; i < l.length; i++) {
+          const x = l[i]!;
+          if (x.server === server && x.source === source && x.protocol === protocol) f = x;
+        }
+      }
       const pl = f ? undefined : this.flowsByPhone.get(phone);
-      if (pl) for (const x of pl) if (x.server === server && x.source === source && x.protocol === protocol) f = x;
+      if (pl) {
+        for (let i = 0; i < pl.length; i++) {
+          const x = pl[i]!;
+          if (x.server === server && x.source === source && x.protocol === protocol) f = x;
+        }
+      }
     }
     if (!f && create) {
       f = new Flow(this.nextId++, protocol, source, phone, server, transport);
@@ -297,7 +339,7 @@ export class KeepaliveRules {
       if (open !== null && !open.final) this.unanswered(f, open, m);
       // the oldest of the flow's recent transactions is reused once it is over: a long capture would otherwise
       // promote one object per REGISTER into the old generation (they live a refresh interval)
-      const reuse = f.recent.length >= 8 && f.recent[0]!.final && f.recent[0] !== open ? f.recent.shift()! : null;
+      const reuse = f.recent.length >= 8 && f.recent.at(0).final && f.recent.at(0) !== open ? f.recent.shift() : null;
       const txn: Txn = reuse ?? {
         callId: '', cseq: NaN, firstTime: NaN, firstLoc: m.loc, dated: false, seq: NaN, len: 0, frame: null, resends: 0, lastResendTime: NaN,
         lastResendLoc: null, backup: false, askedExpires: NaN, final: false, status: 0, reason: '', response: '', responseTime: NaN,
@@ -326,7 +368,6 @@ export class KeepaliveRules {
       f.open = txn;
       if (txn.callId) {
         f.recent.push(txn);
-        if (f.recent.length > 8) f.recent.shift();
       }
       if (txn.backup && !f.backupSeen) {
         f.backupSeen = true;
@@ -343,7 +384,7 @@ export class KeepaliveRules {
     let txn = f.open;
     if (s.callId !== undefined && s.cseq !== undefined) {
       for (let i = f.recent.length - 1; i >= 0; i--) {
-        const x = f.recent[i]!;
+        const x = f.recent.at(i);
         if (x.cseq === s.cseq && x.callId === s.callId) {
           txn = x;
           break;
@@ -434,7 +475,6 @@ export class KeepaliveRules {
     f.recovering = last !== null && Number.isFinite(last.granted) && txn.responseTime > last.time + (last.granted + st.deadlineGrace) * 1000;
     if (last && !wasRecovering && !f.recovering) {
       f.intervals.push(txn.firstTime - last.time);
-      if (f.intervals.length > 6) f.intervals.shift();
       f.cadence = cadence(f.intervals);
     }
     f.prevFirst = txn.firstTime;
@@ -509,7 +549,6 @@ export class KeepaliveRules {
       txn.responseTime = m.time;
       txn.responseLoc = m.loc;
       f.ackTimes.push(m.time - txn.firstTime);
-      if (f.ackTimes.length > 5) f.ackTimes.shift();
       this.record(f, txn);
       this.delivery(f, txn);
     }
@@ -546,7 +585,9 @@ export class KeepaliveRules {
     const gap = now - f.lastAckTime;
     if (gap < n * interval) return;
     f.failoverReported = true;
-    const mean = f.ackTimes.length ? f.ackTimes.reduce((a, b) => a + b, 0) / f.ackTimes.length : NaN;
+    let sum = 0;
+    for (let i = 0; i < f.ackTimes.length; i++) sum += f.ackTimes.at(i);
+    const mean = f.ackTimes.length ? sum / f.ackTimes.length : NaN;
     const normal = Number.isFinite(mean) ? ` Normal failover would have fired much sooner: it waits the mean KeepAliveAck time of recent keepalives (${secs(mean)} over the last ${f.ackTimes.length}).` : '';
     this.finding('sccp.failover', 'error', loc, now, dated, f.device,
       `No KeepAliveAck from ${f.server} for ${secs(gap)}: ${n} keepalive intervals of ${secs(interval)} passed, so a phone using delayed failover gives up on this CUCM and fails over.${normal}`,
@@ -620,7 +661,7 @@ export class KeepaliveRules {
     } else {
       this.backoff(f, txn.dated);
       f.firstLostRun = 0;
-      f.run = [];
+      if (f.run.length > 0) f.run = [];
     }
   }
 

@@ -303,15 +303,13 @@ export function parseSipBytes(buf: Uint8Array, off: number, end: number, intern:
           break;
         }
         case H_CONTACT: {
+          // the value as text (native searches beat a loop over its bytes); its commas counted only when it has any
           const value = folded ? unfold(latin1(buf, vs, vend)) : latin1(buf, vs, vend);
-          if (value !== '*') contacts += folded ? countContacts(value) : countContactBytes(buf, vs, vend);
+          if (value !== '*') contacts += value.indexOf(',') < 0 ? 1 : folded ? countContacts(value) : countContactBytes(buf, vs, vend);
           const lower = value.toLowerCase();
-          if (contactExpires === undefined) {
-            const e = lower.indexOf('expires');
-            if (e >= 0) {
-              const m = EXPIRES_PARAM_RE.exec(value);
-              if (m) contactExpires = Number(m[1]);
-            }
+          if (contactExpires === undefined && lower.indexOf('expires') >= 0) {
+            const m = EXPIRES_PARAM_RE.exec(value);
+            if (m) contactExpires = Number(m[1]);
           }
           const at = lower.indexOf('devicename.ccm');
           if (at >= 0) {
