@@ -63,6 +63,12 @@ class TextSource {
     if (this.head.length >= DETECT_CHARS) this.flushHead();
   }
 
+  /** The same as `push` of the bytes' latin1 text, for a chunk of ASCII bytes (see LineSplitter.pushAscii). */
+  pushAscii(chunk: Uint8Array): void {
+    if (this.splitter) this.splitter.pushAscii(chunk);
+    else this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1'));
+  }
+
   private flushHead(): void {
     const head = this.head;
     this.head = '';
@@ -86,12 +92,25 @@ class TextSource {
       this.reader = alarms;
       this.trace = trace;
       const sdl = format === 'cucm-sdl-trace';
+      // SDL, read as bytes: the lines of SIP messages (most of a trace) go to the trace reader without a string each,
+      // unless they carry a '%' (the alarm reader's too); the next '%' of the chunk is looked up once, not per line
+      let pctBuf: Uint8Array | null = null;
+      let pctAt = -1;
+      const ascii = (buf: Uint8Array, start: number, end: number, no: number): boolean => {
+        if (pctBuf !== buf || (pctAt >= 0 && pctAt < start)) {
+          pctBuf = buf;
+          pctAt = Buffer.prototype.indexOf.call(buf, 37, start) as number;
+          if (pctAt < 0) pctAt = Infinity;
+        }
+        if (pctAt < end) return false;
+        return trace.asciiLine(buf, start, end, no);
+      };
       this.splitter = new LineSplitter((line, no) => {
         // in an SDL trace alarms are records of type Alarm* (the type column is within the first 40 characters), or
         // syslog-form lines pasted in (`%UC_CALLMANAGER-...`)
         if (!sdl || isAlarmRecord(line) || line.indexOf('%') >= 0) alarms.line(line, no);
         trace.line(line, no);
-      }, this.sink);
+      }, this.sink, undefined, sdl ? ascii : null);
     } else if (readsAlarms(format)) {
       const reader = new AlarmReader({ source: this.index, referenceDate: this.referenceDate }, this.sink);
       this.reader = reader;
@@ -245,7 +264,7 @@ export function expandPaths(paths: readonly string[]): InputEntry[] {
 /** Streams one file from disk into a source (gzip transparently). Memory stays bounded by the chunk size and the
  * messages kept; a read error mid-way keeps what was read before it. */
 async function readFileSource(entry: InputEntry, index: number, emit: (m: Message) => void, top: boolean, traceDate = NaN, reference?: Date | null,
-  continuation?: () => string[], segmentLogs?: Map<number, SegmentLog>): Promise<SourceInfo> {
+  continuation?: () => string[], segmentLogs?: Map<number, SegmentLog>, readChunk = READ_CHUNK): Promise<SourceInfo> {
   const file = entry.path;
   let mtime: Date | null = reference ?? null;
   if (reference === undefined) {
@@ -289,6 +308,10 @@ async function readFileSource(entry: InputEntry, index: number, emit: (m: Messag
       if (!cap.reader.push(chunk)) stop = true;
       return;
     }
+    if (decoder.asciiChunk(chunk)) {
+      src.pushAscii(chunk);
+      return;
+    }
     const text = decoder.push(chunk);
     if (decoder.binary) {
       src.info.format = 'binary';
@@ -311,7 +334,7 @@ async function readFileSource(entry: InputEntry, index: number, emit: (m: Messag
       stream.on('error', (e: NodeJS.ErrnoException) => resolve(e));
     });
   // no position for a plain read: FIFOs cannot seek (ESPIPE)
-  const open = (start = 0): fs.ReadStream => fs.createReadStream(file, start ? { highWaterMark: READ_CHUNK, start } : { highWaterMark: READ_CHUNK });
+  const open = (start = 0): fs.ReadStream => fs.createReadStream(file, start ? { highWaterMark: readChunk, start } : { highWaterMark: readChunk });
   const readErr = await pump(isStdin(file) ? process.stdin : open(), onChunk);
   if (readErr) {
     if (top && (readErr.code === 'EACCES' || readErr.code === 'ENOENT' || readErr.code === 'EISDIR' || readErr.code === 'EPERM')) {
@@ -423,6 +446,8 @@ export interface PathOptions {
   readonly correlate?: boolean;
   /** Clock offsets the user set (ms to add to that file's times), by path as given or found. */
   readonly offsets?: ReadonlyMap<string, number>;
+  /** Bytes per read (default 1 MiB); the tests read in small pieces to cover every chunk boundary. */
+  readonly readChunk?: number;
 }
 
 /** Analyses files and folders from disk (the CLI). Throws UnreadableInputError for named paths that cannot be read. */
@@ -479,7 +504,7 @@ export async function analyzePaths(paths: readonly string[], settings: Settings,
     const grouped = refs.has(i);
     const next = grouped && timeline[i + 1] === timeline[i] ? entries[i + 1]!.path : null;
     sources.push(await readFileSource(entries[i]!, i, emit, named.has(entries[i]!.path), grouped ? NaN : settings.traces.date, grouped ? refs.get(i)! : undefined,
-      next ? () => continuationLines(next) : undefined, segmentLogs));
+      next ? () => continuationLines(next) : undefined, segmentLogs, opts.readChunk));
   }
   flush();
   batch.length = 0;

@@ -756,20 +756,21 @@ export class KeepaliveRules {
   /** Streaming (no records kept): flows quiet for longer than anything they could still be judged on are closed and
    * forgotten, so that memory follows the flows alive at one time, not all flows ever seen. */
   private sweep(now: number, source: number): void {
-    for (const f of this.all.values()) {
+    // forEach, not for...of: no iterator result per flow (a few thousand flows every 4,096 messages)
+    this.all.forEach((f) => {
       if (f.source !== source) {
         // an earlier source is over: its flows are judged at its end
         this.close(f, this.sourceEnd.get(f.source) ?? NaN, false);
         this.forget(f);
-        continue;
+        return;
       }
       const horizon = f.protocol === 'sip'
         ? ((f.lastOk?.granted ?? 3600) + this.settings.sip.deadlineGrace) * 1000 + TRANSACTION_TIMEOUT_MS
         : (this.settings.sccp.failoverIntervals + 1) * this.sccpInterval(f) * 1000;
-      if (!(now - f.lastTime > horizon)) continue;
+      if (!(now - f.lastTime > horizon)) return;
       this.close(f, now, true);
       this.forget(f);
-    }
+    });
   }
 
   private forget(f: Flow): void {

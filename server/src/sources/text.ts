@@ -125,6 +125,12 @@ export class ByteDecoder {
 
   constructor(private readonly problems: ProblemSink) {}
 
+  /** True when this chunk is ASCII and its text would be its bytes one for one (the decoder is past the first
+   * bytes, not inside a UTF-8 sequence, not reading UTF-16): the caller may then take the bytes instead of `push`. */
+  asciiChunk(chunk: Uint8Array): boolean {
+    return this.decoder !== null && !this.binary && !this.midSequence && this.encoding !== 'utf-16le' && this.encoding !== 'utf-16be' && isAscii(chunk);
+  }
+
   push(chunk: Uint8Array): string {
     if (this.binary) return '';
     if (!this.decoder) {
@@ -190,6 +196,15 @@ export function endsMidSequence(bytes: Uint8Array): boolean {
   return cont + 1 < need;
 }
 
+const bufferIndexOf = Buffer.prototype.indexOf;
+function indexOfByte(buf: Uint8Array, byte: number, from: number): number {
+  return bufferIndexOf.call(buf, byte, from) as number;
+}
+
+function latin1Of(buf: Uint8Array, start: number, end: number): string {
+  return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
+}
+
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);
   out.set(a, 0);
@@ -198,6 +213,8 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 }
 
 export type LineHandler = (line: string, lineNo: number) => void;
+/** A line as ASCII bytes (`buf` from `start` to `end`, no line end); returns false to have it given as text instead. */
+export type AsciiLineHandler = (buf: Uint8Array, start: number, end: number, lineNo: number) => boolean;
 
 /** Splits streamed text into lines (LF, CRLF or lone CR), numbering them from 1. A line longer than
  * `maxLine` characters is cut to its first `maxLine` characters (reported once per line) so memory stays bounded. */
@@ -213,7 +230,48 @@ export class LineSplitter {
     private readonly onLine: LineHandler,
     private readonly problems: ProblemSink,
     private readonly maxLine = 65536,
+    private readonly onAscii: AsciiLineHandler | null = null,
   ) {}
+
+  /**
+   * The same as `push(latin1 text of the bytes)` for a chunk of ASCII bytes, without a string per line: each line is
+   * offered to the ASCII handler first, and made into text only when the handler does not take it. Lines that need
+   * the text path's care (the one carried over from the previous chunk, a line too long, line ends not yet decided
+   * or CR-only) go through `push`.
+   */
+  pushAscii(buf: Uint8Array): void {
+    const handler = this.onAscii;
+    if (!handler || this.crOnly !== false || buf.length === 0) {
+      this.push(latin1Of(buf, 0, buf.length));
+      return;
+    }
+    const n = buf.length;
+    let start = 0;
+    // the line carried over (or being skipped) ends in this chunk: through the text path
+    if (this.skipping || this.carry.length) {
+      const nl = indexOfByte(buf, 10, 0);
+      if (nl < 0) {
+        this.push(latin1Of(buf, 0, n));
+        return;
+      }
+      this.push(latin1Of(buf, 0, nl + 1));
+      start = nl + 1;
+    }
+    for (;;) {
+      const nl = indexOfByte(buf, 10, start);
+      if (nl < 0) break;
+      let end = nl;
+      if (end - start > this.maxLine) {
+        this.push(latin1Of(buf, start, nl + 1));
+      } else {
+        if (end > start && buf[end - 1] === 13) end--;
+        this.lineNo++;
+        if (!handler(buf, start, end, this.lineNo)) this.onLine(latin1Of(buf, start, end), this.lineNo);
+      }
+      start = nl + 1;
+    }
+    if (start < n) this.push(latin1Of(buf, start, n));
+  }
 
   get lines(): number {
     return this.lineNo;

@@ -187,10 +187,14 @@ export class TraceReader {
   private sipIp = '';
   private sipPort = NaN;
   private sipTransport: 'tcp' | 'udp' = 'tcp';
-  private sipLines: string[] = [];
+  /** The message's header lines the SIP reader reads, as the bytes on the wire (CRLF ends): `sipLen` bytes of
+   * `sipBuf`, `sipCount` lines, the last from `sipLast`. */
+  private sipBuf = Buffer.allocUnsafe(16384);
+  private sipLen = 0;
+  private sipCount = 0;
+  private sipLast = 0;
   private sipChars = 0;
   private sipBody = 0;
-  private sipBuf = Buffer.allocUnsafe(16384);
 
   // SCCP stations (phones): by StationD instance (SDL), by TCP handle (SDI), by address (lines naming no station)
   private readonly instances = new Map<number, Station>();
@@ -388,9 +392,86 @@ export class TraceReader {
     this.sipIp = ip;
     this.sipPort = port;
     this.sipTransport = transport;
-    this.sipLines = [];
+    this.sipLen = 0;
+    this.sipCount = 0;
     this.sipChars = 0;
     this.sipBody = 0;
+  }
+
+  /** Room for `n` more bytes of header lines (bounded: the lines are MAX_SIP_HEADER characters at most). */
+  private sipRoom(n: number): Buffer {
+    if (this.sipLen + n + 2 > this.sipBuf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.sipLen + n + 2, this.sipBuf.length * 2));
+      this.sipBuf.copy(bigger, 0, 0, this.sipLen);
+      this.sipBuf = bigger;
+    }
+    return this.sipBuf;
+  }
+
+  /** A header line given as text (one byte per character, as on the wire). */
+  private sipAdd(line: string): void {
+    const buf = this.sipRoom(line.length);
+    this.sipLast = this.sipLen;
+    this.sipLen += buf.write(line, this.sipLen, 'latin1');
+    buf[this.sipLen++] = 13;
+    buf[this.sipLen++] = 10;
+    this.sipCount++;
+  }
+
+  /**
+   * A line given as ASCII bytes (`buf` from `start` to `end`, no line end), read without making a string of it when
+   * it is one of a SIP message's lines; false when it must be given to `line` as text instead (a record header, a
+   * marker, or any line outside a SIP message). The result is the same as `line`'s.
+   */
+  asciiLine(buf: Uint8Array, start: number, end: number, no: number): boolean {
+    try {
+      return this.asciiSipLine(buf, start, end);
+    } catch (e) {
+      this.issue('trace.internal', 'warning', 'A line could not be read because of an internal error', no, `it was skipped (${e instanceof Error ? e.message : String(e)}).`);
+      return true;
+    }
+  }
+
+  private asciiSipLine(buf: Uint8Array, start: number, end: number): boolean {
+    const state = this.sipState;
+    if (state !== S_HEADERS && state !== S_BODY && state !== S_SKIP) return false;
+    const c = end > start ? buf[start]! : -1;
+    if (c >= 48 && c <= 57) return false;
+    if (state === S_SKIP) return true;
+    const len = end - start;
+    if (state === S_BODY) {
+      this.sipBody += len + 2;
+      return true;
+    }
+    let blank = true;
+    for (let i = start; i < end; i++) {
+      if (buf[i]! > 32) {
+        blank = false;
+        break;
+      }
+    }
+    if (blank) {
+      if (this.sipCount) this.sipState = S_BODY;
+      return true;
+    }
+    if (c === 91) return false; // '[': maybe another message's marker
+    if (this.sipChars + len > MAX_SIP_HEADER) {
+      this.sipState = S_BODY;
+      return true;
+    }
+    this.sipChars += len + 2;
+    if (this.sipCount === 0) this.sipKeep = true;
+    else if (c !== 32 && c !== 9) this.sipKeep = headerMayBeRead(c);
+    if (this.sipKeep) {
+      const out = this.sipRoom(len);
+      this.sipLast = this.sipLen;
+      out.set(buf.subarray(start, end), this.sipLen);
+      this.sipLen += len;
+      out[this.sipLen++] = 13;
+      out[this.sipLen++] = 10;
+      this.sipCount++;
+    }
+    return true;
   }
 
   /** A line after a SIP header line (not a record header). */
@@ -411,7 +492,7 @@ export class TraceReader {
         // no marker: the message itself, when it starts like one
         if (startsLikeSip(s)) {
           this.sipState = S_HEADERS;
-          this.sipLines.push(s);
+          this.sipAdd(s);
           this.sipChars = s.length;
           return;
         }
@@ -421,7 +502,7 @@ export class TraceReader {
       }
       case S_HEADERS:
         if (isBlank(s)) {
-          if (this.sipLines.length) this.sipState = S_BODY;
+          if (this.sipCount) this.sipState = S_BODY;
           return;
         }
         if (s.charCodeAt(0) === 91 && markerKind(s) !== 0) {
@@ -439,9 +520,9 @@ export class TraceReader {
         {
           // only the headers the SIP reader reads (and their folded continuation lines) are copied for it
           const c = s.charCodeAt(0);
-          if (this.sipLines.length === 0) this.sipKeep = true; // the start line
+          if (this.sipCount === 0) this.sipKeep = true; // the start line
           else if (c !== 32 && c !== 9) this.sipKeep = headerMayBeRead(c);
-          if (this.sipKeep) this.sipLines.push(s);
+          if (this.sipKeep) this.sipAdd(s);
         }
         return;
       case S_BODY:
@@ -457,24 +538,16 @@ export class TraceReader {
     const state = this.sipState;
     this.sipState = S_NONE;
     if (state === S_SKIP || state === S_NONE) return;
-    const lines = this.sipLines;
-    this.sipLines = [];
-    if (state === S_MARKER || lines.length === 0) {
+    const count = this.sipCount;
+    this.sipCount = 0;
+    if (state === S_MARKER || count === 0) {
       if (eof) this.cut(false);
       else this.issue('trace.bad-sip', 'warning', 'SIP trace headers not followed by a SIP message', this.sipLine, 'nothing was read from them.');
       return;
     }
-    // the header lines as the bytes on the wire (one byte per character), CRLF ends, the blank line
-    let size = 4;
-    for (const l of lines) size += l.length + 2;
-    if (size > this.sipBuf.length) this.sipBuf = Buffer.allocUnsafe(Math.max(size, this.sipBuf.length * 2));
-    const buf = this.sipBuf;
-    let n = 0;
-    for (const l of lines) {
-      n += buf.write(l, n, 'latin1');
-      buf[n++] = 13;
-      buf[n++] = 10;
-    }
+    // the header lines as the bytes on the wire (CRLF ends, gathered as they came), then the blank line
+    const buf = this.sipRoom(2);
+    let n = this.sipLen;
     buf[n++] = 13;
     buf[n++] = 10;
     const info = parseSipBytes(buf, 0, n, this.intern);
@@ -486,7 +559,7 @@ export class TraceReader {
     if (eof) {
       // At the end of the file the header block must be complete (its blank line seen, or Content-Length last, as
       // CUCM and phones write it), else the headers we need may be missing: the message is dropped.
-      const last = lines[lines.length - 1]!;
+      const last = buf.toString('latin1', this.sipLast, this.sipLen - 2);
       const complete = state === S_BODY || /^(?:content-length|l)\s*:/i.test(last);
       if (!complete) {
         this.cut(false);
