@@ -201,8 +201,9 @@ function indexOfByte(buf: Uint8Array, byte: number, from: number): number {
   return bufferIndexOf.call(buf, byte, from) as number;
 }
 
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string }).latin1Slice;
 function latin1Of(buf: Uint8Array, start: number, end: number): string {
-  return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
+  return latin1Slice.call(buf, start, end);
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -465,8 +465,10 @@ export class TraceReader {
     if (this.sipKeep) {
       const out = this.sipRoom(len);
       this.sipLast = this.sipLen;
-      out.set(buf.subarray(start, end), this.sipLen);
-      this.sipLen += len;
+      // a loop: header lines are short, a view and a native copy per line cost more
+      let k = this.sipLen;
+      for (let i = start; i < end; i++) out[k++] = buf[i]!;
+      this.sipLen = k;
       out[this.sipLen++] = 13;
       out[this.sipLen++] = 10;
       this.sipCount++;
