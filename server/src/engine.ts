@@ -335,7 +335,7 @@ async function readFileSource(entry: InputEntry, index: number, emit: (m: Messag
     });
   // no position for a plain read: FIFOs cannot seek (ESPIPE)
   const open = (start = 0): fs.ReadStream => fs.createReadStream(file, start ? { highWaterMark: readChunk, start } : { highWaterMark: readChunk });
-  const readErr = await pump(isStdin(file) ? process.stdin : open(), onChunk);
+  const readErr = isStdin(file) ? await pump(process.stdin, onChunk) : await readAhead(file, readChunk, onChunk, () => stop);
   if (readErr) {
     if (top && (readErr.code === 'EACCES' || readErr.code === 'ENOENT' || readErr.code === 'EISDIR' || readErr.code === 'EPERM')) {
       throw new UnreadableInputError(`cannot read ${file}: ${readErr.code}`);
@@ -386,6 +386,45 @@ async function readFileSource(entry: InputEntry, index: number, emit: (m: Messag
   return src.end(emit, continuation?.());
 }
 
+/**
+ * Reads a file in chunks of `size` bytes, the next read under way while `each` works on the chunk before (the
+ * reading thread and this one overlap; a stream asks for its next chunk only after the handler has returned, so the
+ * handler waited for every read). Resolves with the error that ended it early, if any. A fresh buffer per chunk:
+ * handlers may keep views of it.
+ */
+async function readAhead(file: string, size: number, each: (chunk: Buffer, first: boolean) => void, stopped: () => boolean): Promise<NodeJS.ErrnoException | null> {
+  let fh: fs.promises.FileHandle;
+  try {
+    fh = await fs.promises.open(file, 'r');
+  } catch (e) {
+    return e as NodeJS.ErrnoException;
+  }
+  // no position: sequential reads, which FIFOs allow too
+  const read = (): Promise<{ bytesRead: number; buffer: Buffer }> => fh.read(Buffer.allocUnsafe(size), 0, size, null);
+  let next: Promise<{ bytesRead: number; buffer: Buffer }> | null = read();
+  try {
+    for (let first = true; ; first = false) {
+      let got: { bytesRead: number; buffer: Buffer };
+      try {
+        got = await next;
+      } catch (e) {
+        // only the input's errors end reading with a problem; the handler's exceptions propagate
+        next = null;
+        return e as NodeJS.ErrnoException;
+      }
+      next = null;
+      if (got.bytesRead === 0) return null;
+      next = read();
+      each(got.buffer.subarray(0, got.bytesRead), first);
+      if (stopped()) return null;
+    }
+  } finally {
+    // the read under way when reading stopped is waited for before the file is closed
+    if (next) await next.catch(() => undefined);
+    await fh.close().catch(() => undefined);
+  }
+}
+
 function mtimeOf(file: string): Date | null {
   try {
     return fs.statSync(file).mtime;
@@ -431,7 +470,7 @@ function gzipHeaderLength(file: string): number {
 }
 
 /** Messages handed to the rules at a time. */
-const RULE_BATCH = 1024;
+const RULE_BATCH = 64;
 
 export interface PathOptions {
   /** Keep every message in the result (default). Without it the result's `messages` is empty and memory stays
@@ -513,7 +552,8 @@ export async function analyzePaths(paths: readonly string[], settings: Settings,
   const flows = rules.flows();
   if (!together || !clockKeys) return { sources, messages, findings, flows };
   const correlation = segmentLogs && segmentLogs.size > 1 ? correlateCaptures(segmentLogs, sources) : null;
-  if (correlation) findings.push(...correlation.findings);
+  // (a loop, not a spread: a case of many captures gives more findings than a call has room for arguments)
+  if (correlation) for (const f of correlation.findings) findings.push(f);
   const manual = new Map<number, number>();
   if (opts.offsets?.size) entries.forEach((e, i) => {
     const ms = opts.offsets!.get(e.path) ?? opts.offsets!.get(path.resolve(e.path));

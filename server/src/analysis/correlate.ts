@@ -129,7 +129,7 @@ export function correlateCaptures(logs: ReadonlyMap<number, SegmentLog>, sources
     for (let j = i + 1; j < ids.length; j++) {
       const r = correlatePair(ids[i]!, logs.get(ids[i]!)!, ids[j]!, logs.get(ids[j]!)!, sources);
       if (r) {
-        findings.push(...r.findings);
+        for (const f of r.findings) findings.push(f);
         summaries.push(r.summary);
         matches.push(r.matches);
       }

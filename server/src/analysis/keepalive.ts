@@ -63,17 +63,19 @@ class Window<T> {
   }
   /** The i-th oldest. */
   at(i: number): T {
-    return this.items[(this.start + i) % this.capacity]!;
+    const j = this.start + i;
+    return this.items[j < this.capacity ? j : j - this.capacity]!;
   }
   push(x: T): void {
     if (this.length === this.capacity) this.shift();
-    this.items[(this.start + this.length) % this.capacity] = x;
+    const j = this.start + this.length;
+    this.items[j < this.capacity ? j : j - this.capacity] = x;
     this.length++;
   }
   shift(): T {
     const x = this.items[this.start]!;
     this.items[this.start] = undefined;
-    this.start = (this.start + 1) % this.capacity;
+    this.start = this.start + 1 === this.capacity ? 0 : this.start + 1;
     this.length--;
     return x;
   }
@@ -218,8 +220,14 @@ export class KeepaliveRules {
   constructor(private readonly settings: Settings, private readonly keepRecords: boolean, private readonly timelineOf?: (source: number) => number,
     private readonly stream = !keepRecords) {}
 
+  private tlSource = -1;
+  private tlValue = -1;
+  /** The timeline of a source (the last answer kept: messages come a source at a time). */
   private tl(source: number): number {
-    return this.timelineOf ? this.timelineOf(source) : source;
+    if (source === this.tlSource) return this.tlValue;
+    this.tlSource = source;
+    this.tlValue = this.timelineOf ? this.timelineOf(source) : source;
+    return this.tlValue;
   }
 
   private finding(rule: string, severity: Severity, loc: SourceLocation, time: number, dated: boolean, device: string, message: string,

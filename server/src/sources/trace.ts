@@ -856,7 +856,7 @@ export class TraceReader {
     const P = this.problems;
     if (this.waiting) {
       const stations = [...this.instances.values(), ...this.handles.values()].filter((st) => st.waiting);
-      const first = Math.min(...stations.map((st) => this.messages[st.waiting![0]!]!.loc.line ?? Infinity));
+      const first = stations.reduce((lo, st) => Math.min(lo, this.messages[st.waiting![0]!]!.loc.line ?? Infinity), Infinity);
       const names = stations.slice(0, 5).map((st) => st.name).join(', ') + (stations.length > 5 ? ', ...' : '');
       P.add('trace.sccp-no-address', 'information', `${count(this.waiting, 'SCCP message')} of ${count(stations.length, 'station')} (${names}) never showed the phone's IP address in this trace; they are listed under the station instead (first on line ${first}).`, Number.isFinite(first) ? first : null);
       for (const st of stations) st.waiting = null;
