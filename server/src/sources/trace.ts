@@ -155,6 +155,41 @@ class Station {
 }
 
 /** Reads CUCM SDL/SDI trace lines into NetMessages (SIP, SCCP, the TCP resets CUCM logs). Never throws. */
+/** A SIP message of a trace. Its Info column text is made on first use (most messages of a large trace set are judged
+ * by the rules and never displayed); as JSON it is the plain object it stands for, fields in the same order. */
+class TraceSipMessage implements Mutable<NetMessage> {
+  readonly kind = 'sip';
+  private text: string | undefined = undefined;
+  sccp: undefined = undefined;
+  tcp: undefined = undefined;
+  constructor(
+    public loc: NetMessage['loc'],
+    public time: number,
+    public dated: boolean,
+    public src: string,
+    public dst: string,
+    public srcPort: number,
+    public dstPort: number,
+    public transport: 'tcp' | 'udp',
+    public sip: SipInfo,
+  ) {}
+
+  get label(): string {
+    return (this.text ??= sipLabel(this.sip));
+  }
+
+  set label(v: string) {
+    this.text = v;
+  }
+
+  toJSON(): object {
+    return {
+      kind: this.kind, loc: this.loc, time: this.time, dated: this.dated, src: this.src, dst: this.dst, srcPort: this.srcPort,
+      dstPort: this.dstPort, transport: this.transport, label: this.label, sip: this.sip, sccp: undefined, tcp: undefined,
+    };
+  }
+}
+
 export class TraceReader {
   /** In line order. Final once finish() has run (dates, addresses learnt later). */
   readonly messages: NetMessage[] = [];
@@ -571,13 +606,9 @@ export class TraceReader {
       if ((info.bodyLength ?? 0) > this.sipBody) this.cut(true);
     }
     const node = this.node;
-    const m: Mutable<NetMessage> = {
-      kind: 'sip', loc: { source: this.opts.source, line: this.sipLine, frame: null }, time: this.sipTime, dated: this.sipDated,
-      src: this.sipIncoming ? this.sipIp : node, dst: this.sipIncoming ? node : this.sipIp,
-      srcPort: this.sipIncoming ? this.sipPort : NaN, dstPort: this.sipIncoming ? NaN : this.sipPort,
-      transport: this.sipTransport, label: sipLabel(info), sip: info as SipInfo, sccp: undefined, tcp: undefined,
-    };
-    this.push(m);
+    this.push(new TraceSipMessage({ source: this.opts.source, line: this.sipLine, frame: null }, this.sipTime, this.sipDated,
+      this.sipIncoming ? this.sipIp : node, this.sipIncoming ? node : this.sipIp,
+      this.sipIncoming ? this.sipPort : NaN, this.sipIncoming ? NaN : this.sipPort, this.sipTransport, info as SipInfo));
   }
 
   private cut(bodyOnly: boolean): void {
