@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AnalysisResult, Message, SourceFormat, SourceInfo } from './model';
 import { RuleRunner, runRules, sortTimeline } from './analysis';
 import { AlarmReader } from './sources/syslog';
@@ -16,7 +17,7 @@ import { EvidenceLog, alarmEvidence, withEvidence } from './analysis/evidence';
 import { CaptureReader } from './sources/capture-reader';
 import { ByteDecoder, LineSplitter, ProblemSink, looksBinaryText } from './sources/text';
 import { detectTextFormat, sniffBinary } from './sources/detect';
-import { continuationLines, orderTraceSets, traceSetMember, traceSetReferenceDates } from './sources/traceset';
+import { continuationLines, continuationOf, orderTraceSets, traceSetMember, traceSetReferenceDates } from './sources/traceset';
 import { TraceReader } from './sources/trace';
 import type { Settings } from './settings';
 
@@ -191,6 +192,51 @@ export function analyzeTexts(inputs: readonly TextInput[], settings: Settings, t
   return { sources, messages, findings, flows };
 }
 
+/** A file of the open trace file's set, beside it on disk. */
+export interface NeighbourFile {
+  readonly path: string;
+  /** Its reference date as a member of the set (traceSetReferenceDates). */
+  readonly referenceDate: Date | null;
+}
+
+/**
+ * The editor's open trace file (its text, unsaved edits included) with files of its set from disk, all one timeline
+ * as the CLI reads a set: the neighbours are streamed (never held as text), each read up to `maxBytes`, and a SIP
+ * message cut where a file ends is completed from the top of the next file of the set when that file is here.
+ * Source 0 is the open file; the neighbours' sources are named by their file: URI.
+ */
+export async function analyzeTextWithNeighbours(input: TextInput, neighbours: readonly NeighbourFile[], settings: Settings, maxBytes: number): Promise<AnalysisResult> {
+  const messages: Message[] = [];
+  const emit = (m: Message): void => {
+    messages.push(m);
+  };
+  const me = traceSetMember(input.file.startsWith('file:') ? fileURLToPath(input.file) : input.file);
+  const members = neighbours.map((n) => ({ n, index: traceSetMember(n.path)?.index ?? NaN }));
+  // the file that follows each in the set, when it is among these
+  const nextOf = (index: number): { text?: string; path?: string } | null => {
+    if (me && me.index === index + 1) return { text: input.text };
+    const next = members.find((x) => x.index === index + 1);
+    return next ? { path: next.n.path } : null;
+  };
+  const continuation = (index: number): (() => string[]) | undefined => {
+    const next = nextOf(index);
+    if (!next) return undefined;
+    return () => (next.text !== undefined ? continuationOf(next.text) : continuationLines(next.path!));
+  };
+  const src = new TextSource(input.file, 0, input.referenceDate ?? null, input.format, NaN);
+  src.push(input.text.charCodeAt(0) === 0xfeff ? input.text.slice(1) : input.text);
+  const sources: SourceInfo[] = [src.end(emit, me ? continuation(me.index)?.() : undefined)];
+  for (let k = 0; k < members.length; k++) {
+    const { n, index } = members[k]!;
+    const info = await readFileSource({ path: n.path }, k + 1, emit, false, NaN, n.referenceDate, continuation(index), undefined, READ_CHUNK, maxBytes);
+    sources.push({ ...info, file: pathToFileURL(n.path).href });
+  }
+  sortTimeline(messages);
+  const { findings, flows } = runRules(messages, settings, () => 0);
+  sortTimeline(messages);
+  return { sources, messages, findings, flows };
+}
+
 export class UnreadableInputError extends Error {}
 
 /** A file to read, or an entry found inside a folder that could not be read (reported, not fatal). */
@@ -264,7 +310,7 @@ export function expandPaths(paths: readonly string[]): InputEntry[] {
 /** Streams one file from disk into a source (gzip transparently). Memory stays bounded by the chunk size and the
  * messages kept; a read error mid-way keeps what was read before it. */
 async function readFileSource(entry: InputEntry, index: number, emit: (m: Message) => void, top: boolean, traceDate = NaN, reference?: Date | null,
-  continuation?: () => string[], segmentLogs?: Map<number, SegmentLog>, readChunk = READ_CHUNK): Promise<SourceInfo> {
+  continuation?: () => string[], segmentLogs?: Map<number, SegmentLog>, readChunk = READ_CHUNK, maxBytes = Infinity): Promise<SourceInfo> {
   const file = entry.path;
   let mtime: Date | null = reference ?? null;
   if (reference === undefined) {
@@ -284,6 +330,8 @@ async function readFileSource(entry: InputEntry, index: number, emit: (m: Messag
   let stop = false;
   let gzip = false;
   const cap: { decoder: CaptureDecoder | null; reader: CaptureReader | null } = { decoder: null, reader: null };
+  // a cap on what is read (after decompression): the editor's trace-set neighbours
+  let budget = maxBytes;
   const onChunk = (chunk: Buffer, first: boolean): void => {
     if (stop) return;
     if (first) {
@@ -304,6 +352,12 @@ async function readFileSource(entry: InputEntry, index: number, emit: (m: Messag
         cap.reader = new CaptureReader((f) => c.frame(f), src.sink);
       }
     }
+    if (chunk.length >= budget) {
+      chunk = chunk.subarray(0, Math.max(0, Math.floor(budget)));
+      stop = true;
+      if (chunk.length === 0) return;
+    }
+    budget -= chunk.length;
     if (cap.reader) {
       if (!cap.reader.push(chunk)) stop = true;
       return;

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -281,6 +282,53 @@ test('a CUCM trace in the editor: flows in the outline beside the alarms, keepal
   const folds = (await s.conn.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } })) as { startLine: number; endLine: number }[];
   const regLine = lines.findIndex((l) => /Incoming SIP TCP message/.test(l));
   assert.ok(folds.some((f) => f.startLine === regLine && f.endLine > regLine + 3), 'the traced SIP message folds under its record');
+});
+
+test('a trace set in the editor: the open file with its neighbours streamed from disk — a flow across files, a message cut at a file end joined, the buffer not the disk', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-lsp-set-'));
+  try {
+    const pad = (n: number, w: number): string => String(n).padStart(w, '0');
+    const tod = (ms: number): string => `${pad(Math.floor(ms / 3600e3) % 24, 2)}:${pad(Math.floor(ms / 60e3) % 60, 2)}:${pad(Math.floor(ms / 1e3) % 60, 2)}.${pad(ms % 1000, 3)}`;
+    let seq = 1000;
+    const header = (t: number, incoming: boolean): string => `${pad(seq++, 8)}.001 |${tod(t)} |AppInfo  |` + (incoming
+      ? 'SIPTcp - wait_SdlReadRsp: Incoming SIP TCP message from 10.2.2.2 on port 5060 index 7 with 200 bytes:'
+      : 'SIPTcp - wait_SdlSPISignal: Outgoing SIP TCP message to 10.2.2.2 on port 5060 index 7') + `\n[${seq},NET]\n`;
+    const reg = (cseq: number): string[] => ['REGISTER sip:10.1.1.1 SIP/2.0', 'To: <sip:1001@10.1.1.1>', 'Call-ID: c1@10.2.2.2', `CSeq: ${cseq} REGISTER`,
+      'Contact: <sip:1001@10.2.2.2:5060>;+u.sip!devicename.ccm.cisco.com="SEP001122334455"', 'Expires: 3600', 'Content-Length: 0', ''];
+    const ok = (cseq: number): string => ['SIP/2.0 200 OK', 'To: <sip:1001@10.1.1.1>;tag=1', 'Call-ID: c1@10.2.2.2', `CSeq: ${cseq} REGISTER`, 'Expires: 120', 'Content-Length: 0', ''].join('\n') + '\n';
+    const t0 = 8 * 3600e3;
+    // file 1: two refreshes, then a REGISTER cut after two of its lines (RTMT rolled over); file 2: the rest of it on top, its answer, one more
+    const cut = reg(3);
+    fs.writeFileSync(path.join(dir, 'SDL001_100_000001.txt'), header(t0, true) + reg(1).join('\n') + '\n' + header(t0 + 5, false) + ok(1) +
+      header(t0 + 115_005, true) + reg(2).join('\n') + '\n' + header(t0 + 115_010, false) + ok(2) + header(t0 + 230_010, true) + cut.slice(0, 2).join('\n') + '\n');
+    const file2 = path.join(dir, 'SDL001_100_000002.txt');
+    fs.writeFileSync(file2, cut.slice(2).join('\n') + '\n' + header(t0 + 230_015, false) + ok(3) + header(t0 + 345_015, true) + reg(4).join('\n') + '\n' + header(t0 + 345_020, false) + ok(4));
+    const s = await start({}, true, dir);
+    // file 2 open: its first refresh is timed from the 200 OK in file 1 (read from disk beside it)
+    const uri2 = await open(s, file2, 'cucm-trace');
+    await waitDiagnostics(s, uri2);
+    const lines2 = fs.readFileSync(file2, 'utf8').split('\n');
+    const hints2 = (await s.conn.sendRequest(InlayHintRequest.type, { textDocument: { uri: uri2 }, range: { start: { line: 0, character: 0 }, end: { line: lines2.length, character: 0 } } })) as InlayHint[];
+    assert.ok(hints2.some((h) => /^\+115\.0 s · 200 OK in 5 ms$/.test(h.label as string)), JSON.stringify(hints2.map((h) => h.label)));
+    // file 1 open: the message cut at its end is completed from the top of file 2 (no cut-message problem), and is a flow's refresh
+    const file1 = path.join(dir, 'SDL001_100_000001.txt');
+    const uri1 = await open(s, file1, 'cucm-trace');
+    const d1 = await waitDiagnostics(s, uri1);
+    assert.deepEqual(d1.diagnostics.filter((d) => d.code === 'trace.cut-message'), [], JSON.stringify(d1.diagnostics));
+    const lines1 = fs.readFileSync(file1, 'utf8').split('\n');
+    const hints1 = (await s.conn.sendRequest(InlayHintRequest.type, { textDocument: { uri: uri1 }, range: { start: { line: 0, character: 0 }, end: { line: lines1.length, character: 0 } } })) as InlayHint[];
+    const lastHeader = lines1.map((l, i) => (/Incoming SIP TCP/.test(l) ? i : -1)).filter((i) => i >= 0).pop()!;
+    assert.ok(hints1.some((h) => h.position.line === lastHeader && /200 OK in 5 ms/.test(h.label as string)), JSON.stringify(hints1.map((h) => [h.position.line, h.label])));
+    // the open buffer, not the disk: an edit that removes file 1's cut message is what is analysed
+    const edited = lines1.slice(0, lastHeader).join('\n') + '\n';
+    await s.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: uri1, version: 2 }, contentChanges: [{ text: edited }] });
+    await waitDiagnostics(s, uri1, (p) => p.version === 2);
+    const hints1b = (await s.conn.sendRequest(InlayHintRequest.type, { textDocument: { uri: uri1 }, range: { start: { line: 0, character: 0 }, end: { line: lines1.length, character: 0 } } })) as InlayHint[];
+    assert.ok(!hints1b.some((h) => h.position.line >= lastHeader), JSON.stringify(hints1b.map((h) => [h.position.line, h.label])));
+    assert.equal(hints1b.filter((h) => /200 OK in/.test(h.label as string)).length, 2);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('cucmLens/ladder: the ladder model of a decoded capture, with lines of its view; code lenses open it per flow', async () => {

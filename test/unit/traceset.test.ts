@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyzePaths } from '../../server/src/engine';
+import { analyzePaths, analyzeTextWithNeighbours } from '../../server/src/engine';
+import * as zlib from 'node:zlib';
+import { pathToFileURL } from 'node:url';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
 import { orderTraceSets, traceNeighbours, traceSetMember, traceSetReferenceDates } from '../../server/src/sources/traceset';
 
@@ -101,4 +103,28 @@ test('a SIP message cut where RTMT rolled to the next file of the set is joined 
   const alone = await analyzePaths([path.join(dir, 'SDL001_100_000001.txt')], DEFAULT_SETTINGS);
   assert.equal(alone.sources[0]!.problems.filter((p) => p.code === 'trace.cut-message').length, 1);
   fs.rmSync(dir, { recursive: true });
+});
+
+test('the editor\'s neighbours are streamed and capped: a gzipped neighbour is read up to the cap after decompression', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-set-cap-'));
+  try {
+    const pad = (n: number, w: number): string => String(n).padStart(w, '0');
+    const exchange = (k: number): string =>
+      `${pad(k * 2, 8)}.001 |08:${pad(k, 2)}:00.000 |AppInfo  |SIPTcp - wait_SdlReadRsp: Incoming SIP TCP message from 10.2.2.2 on port 5060 index 7 with 200 bytes:\n[${k},NET]\n` +
+      `REGISTER sip:10.1.1.1 SIP/2.0\nTo: <sip:1001@10.1.1.1>\nCall-ID: c1@10.2.2.2\nCSeq: ${k} REGISTER\nExpires: 3600\nContent-Length: 0\n\n`;
+    const text = Array.from({ length: 40 }, (_, k) => exchange(k + 1)).join('');
+    const neighbour = path.join(dir, 'SDL001_100_000001.txt.gz');
+    fs.writeFileSync(neighbour, zlib.gzipSync(Buffer.from(text)));
+    const open = { file: pathToFileURL(path.join(dir, 'SDL001_100_000002.txt')).href, text: '', referenceDate: null };
+    const count = async (cap: number): Promise<number> => {
+      const r = await analyzeTextWithNeighbours(open, [{ path: neighbour, referenceDate: null }], DEFAULT_SETTINGS, cap);
+      assert.equal(r.sources[1]!.file, pathToFileURL(neighbour).href);
+      return r.messages.filter((m) => m.kind === 'sip').length;
+    };
+    assert.equal(await count(64e6), 40);
+    const cap = exchange(1).length * 10 + 20;
+    assert.equal(await count(cap), 10, 'only what the cap lets in');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

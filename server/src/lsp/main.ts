@@ -98,7 +98,11 @@ async function analyze(doc: TextDocument): Promise<DocAnalysis | null> {
     if (doc.uri.startsWith(CAPTURE_SCHEME + ':')) {
       const c = await captureFor(doc.uri, settings);
       a = captureDocument(doc.uri, doc.version, c.result, c.view, settings);
-    } else a = analyzeDocument(doc, settings, referenceDate(doc.uri));
+    } else {
+      a = await analyzeDocument(doc, settings, referenceDate(doc.uri));
+      // the neighbours of a trace set are read from disk meanwhile: a newer version supersedes this one
+      if (documents.get(doc.uri)?.version !== doc.version) return null;
+    }
   } catch (e) {
     connection.console.error(`CUCM Lens: analysis of ${doc.uri} failed: ${(e as Error).stack ?? e}`);
     return null;

@@ -9,14 +9,13 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AlarmMessage, AnalysisResult, Finding, FlowSummary, KeepaliveRecord, NetMessage, Problem, Severity, SourceFormat, SourceLocation } from '../model';
 import type { CaptureView } from './captureView';
 import { md, netHover } from './netHover';
-import { analyzeTexts } from '../engine';
+import { analyzeTextWithNeighbours, analyzeTexts } from '../engine';
 import type { TextInput } from '../engine';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildLadder } from '../ladder/build';
 import type { LadderModel } from '../ladder/model';
-import * as zlib from 'node:zlib';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { traceNeighbours, traceSetMember, traceSetReferenceDates } from '../sources/traceset';
 import type { Settings } from '../settings';
 import { parseAlarmLine } from '../sources/syslog';
@@ -99,10 +98,10 @@ export function formatForLanguage(languageId: string): SourceFormat | undefined 
   return languageId === 'cucm-syslog' ? 'cucm-syslog' : undefined;
 }
 
-/** Analyses one document. */
-export function analyzeDocument(doc: TextDocument, settings: Settings, referenceDate: Date | null): DocAnalysis {
-  const inputs: TextInput[] = [{ file: doc.uri, text: doc.getText(), referenceDate, format: formatForLanguage(doc.languageId) }];
-  // one file of a trace set: its neighbours on disk give the context (flows that cross files), read-only and bounded
+/** Analyses one document. A file of a trace set is read with its neighbours on disk (flows that cross files), which are
+ * streamed from disk, read-only and bounded (`cucmLens.traces.neighbourMegabytes`), and never held as text. */
+export async function analyzeDocument(doc: TextDocument, settings: Settings, referenceDate: Date | null): Promise<DocAnalysis> {
+  const input: TextInput = { file: doc.uri, text: doc.getText(), referenceDate, format: formatForLanguage(doc.languageId) };
   const file = doc.uri.startsWith('file:') ? fileURLToPath(doc.uri) : null;
   if (file && settings.traces.neighbourBytes > 0 && traceSetMember(file)) {
     const neighbours = traceNeighbours(file, settings.traces.neighbourBytes);
@@ -111,31 +110,17 @@ export function analyzeDocument(doc: TextDocument, settings: Settings, reference
       const set = [file, ...neighbours].sort((x, y) => traceSetMember(x)!.index - traceSetMember(y)!.index);
       const refs = traceSetReferenceDates(set, set.map(mtimeOf), settings.traces.date);
       const refOf = (p: string): Date | null => refs[set.indexOf(p)] ?? null;
-      inputs[0] = { ...inputs[0]!, referenceDate: refOf(file) };
-      for (const n of neighbours) {
-        const text = readTraceFile(n, settings.traces.neighbourBytes);
-        if (text !== null) inputs.push({ file: pathToFileURL(n).href, text, referenceDate: refOf(n) });
-      }
+      const result = await analyzeTextWithNeighbours({ ...input, referenceDate: refOf(file) },
+        neighbours.map((p) => ({ path: p, referenceDate: refOf(p) })), settings, settings.traces.neighbourBytes);
+      return withIndex(doc.uri, doc.version, result, settings);
     }
   }
-  const result = analyzeTexts(inputs, settings, inputs.length > 1 ? () => 0 : undefined);
-  return withIndex(doc.uri, doc.version, result, settings);
+  return withIndex(doc.uri, doc.version, analyzeTexts([input], settings), settings);
 }
 
 function mtimeOf(file: string): Date | null {
   try {
     return fs.statSync(file).mtime;
-  } catch {
-    return null;
-  }
-}
-
-/** A neighbouring trace file's text (gzip too), at most `max` bytes of it; null when unreadable. */
-function readTraceFile(file: string, max: number): string | null {
-  try {
-    let buf = fs.readFileSync(file);
-    if (buf[0] === 0x1f && buf[1] === 0x8b) buf = zlib.gunzipSync(buf, { maxOutputLength: Math.max(1, Math.floor(max)) });
-    return buf.subarray(0, Math.floor(max)).toString('latin1');
   } catch {
     return null;
   }

@@ -159,15 +159,20 @@ export function traceSetReferenceDates(files: readonly string[], mtimes: readonl
  * the end of a record the previous file of the set was cut in. */
 export function continuationLines(file: string): string[] {
   try {
-    const lines = headText(file, 64 * 1024).split(/\r?\n/);
-    const out: string[] = [];
-    for (let i = 0; i < lines.length - 1 && out.length < 2000; i++) {
-      const l = lines[i]!;
-      if (/^\d{7,8}\.\d{3}\s*\|/.test(l) || /^\d{2}:\d{2}:\d{2}\.\d{3} /.test(l)) return out;
-      out.push(l);
-    }
-    return [];
+    return continuationOf(headText(file, 64 * 1024));
   } catch {
     return [];
   }
+}
+
+/** continuationLines of a file's text (the editor's buffer of an open file). */
+export function continuationOf(text: string): string[] {
+  const lines = (text.length > 64 * 1024 ? text.slice(0, 64 * 1024) : text).split(/\r?\n/);
+  const out: string[] = [];
+  for (let i = 0; i < lines.length - 1 && out.length < 2000; i++) {
+    const l = lines[i]!;
+    if (/^\d{7,8}\.\d{3}\s*\|/.test(l) || /^\d{2}:\d{2}:\d{2}\.\d{3} /.test(l)) return out;
+    out.push(l);
+  }
+  return [];
 }
