@@ -666,10 +666,11 @@ export class KeepaliveRules {
       if (f.firstLostLocs.length < 8) f.firstLostLocs.push(txn.lastResendLoc ?? txn.firstLoc);
       f.run.push({ time: txn.firstTime, loc: txn.firstLoc, resendLoc: txn.lastResendLoc, deliveryMs: txn.lastResendTime - txn.firstTime });
       if (f.run.length > 64) f.run.shift();
-    } else {
+    } else if (f.firstLostRun > 0) {
+      // (the trailing run is as long as firstLostRun, up to 64: with none, nothing to judge and nothing to clear)
       this.backoff(f, txn.dated);
       f.firstLostRun = 0;
-      if (f.run.length > 0) f.run = [];
+      f.run = [];
     }
   }
 
