@@ -138,6 +138,9 @@ class TextSource {
     }
     this.splitter!.end();
     if (this.reader && this.trace) {
+      // a header above the first record dates the file (the alarm records in it too)
+      const fromHeader = this.trace.headerReference();
+      if (fromHeader) this.reader.useReference(fromHeader);
       this.reader.finish();
       this.trace.finish(continuation);
       // one source, in line order (alarms and trace messages interleaved as in the file)

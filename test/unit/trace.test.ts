@@ -5,7 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { TraceReader } from '../../server/src/sources/trace';
+import { TraceReader, headerDate } from '../../server/src/sources/trace';
+import * as os from 'node:os';
+import { analyzePaths } from '../../server/src/engine';
+import { DEFAULT_SETTINGS } from '../../server/src/settings';
 import type { TraceReaderOptions } from '../../server/src/sources/trace';
 import { LineSplitter, ProblemSink } from '../../server/src/sources/text';
 import type { NetMessage, Problem } from '../../server/src/model';
@@ -427,4 +430,32 @@ test('sample: a syslog file read as a trace gives nothing and says so', () => {
   const { messages, problems } = read(text);
   assert.deepEqual(messages, []);
   assert.deepEqual(problems.map((p) => p.code), ['trace.no-records']);
+});
+
+test('a header above the first record dates the trace (ahead of the file time): the first record on its day, midnight rolled over, alarm records too', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-trace-header-'));
+  try {
+    const sip = (seq: string, tod: string, cseq: number): string =>
+      `${seq} |${tod} |AppInfo  |SIPTcp - wait_SdlReadRsp: Incoming SIP TCP message from 10.2.2.2 on port 5060 index 7 with 200 bytes:\n[1,NET]\n` +
+      `REGISTER sip:10.1.1.1 SIP/2.0\nTo: <sip:1001@10.1.1.1>\nCall-ID: c1@10.2.2.2\nCSeq: ${cseq} REGISTER\nExpires: 3600\nContent-Length: 0\n\n`;
+    const alarm = '00000003.000 |00:04:00.000 |AlarmErr |AlarmClass: CallManager, AlarmName: EndPointUnregistered, AlarmSeverity: Notice, AlarmMessage: , AlarmDescription: An endpoint has unregistered, AlarmParameters:  DeviceName:SEP001122334455, IPAddress:10.2.2.2, Reason:8, \n';
+    const body = sip('00000001.000', '23:58:00.000', 1) + sip('00000002.000', '00:03:00.000', 2) + alarm;
+    const withHeader = path.join(dir, 'SDL001_100_000001.txt');
+    fs.writeFileSync(withHeader, 'SDL Trace File: SDL001_100_000001.txt  Created: 2026-11-20 23:57:12\n\n' + body);
+    const plain = path.join(dir, 'SDL001_200_000001.txt');
+    fs.writeFileSync(plain, body);
+    const mtime = new Date('2026-12-01T08:00:00Z');
+    for (const f of [withHeader, plain]) fs.utimesSync(f, mtime, mtime);
+    const times = async (f: string): Promise<string[]> => (await analyzePaths([f], DEFAULT_SETTINGS)).messages.map((m) => new Date(m.time).toISOString());
+    assert.deepEqual(await times(withHeader), ['2026-11-20T23:58:00.000Z', '2026-11-21T00:03:00.000Z', '2026-11-21T00:04:00.000Z']);
+    // without it, the file time dates the last record
+    assert.deepEqual(await times(plain), ['2026-11-30T23:58:00.000Z', '2026-12-01T00:03:00.000Z', '2026-12-01T00:04:00.000Z']);
+    const r = await analyzePaths([withHeader], DEFAULT_SETTINGS);
+    assert.ok(r.sources[0]!.problems.some((p) => p.code === 'trace.no-date' && /dated from the file's header \(2026-11-20\)/.test(p.message)), JSON.stringify(r.sources[0]!.problems));
+    assert.ok(Number.isNaN(headerDate('no date here 12:00:00')));
+    assert.equal(headerDate('Created 11/20/2026 10:00'), Date.UTC(2026, 10, 20));
+    assert.ok(Number.isNaN(headerDate('2026-02-30')), 'no 30 February');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -454,7 +454,7 @@ export class AlarmReader {
   /** Trace records carry only a time of day. The file's modification time marks its last record, so the day of the
    * first record is the latest midnight from which the last record (after its roll-overs) is not later than that. */
   private dateTimeOfDayRecords(): void {
-    const ref = this.opts.referenceDate;
+    const ref = this.referenceOverride ?? this.opts.referenceDate;
     if (!ref || !this.todIndexes.length) return;
     let last = -Infinity;
     for (const i of this.todIndexes) last = Math.max(last, this.messages[i]!.time);
@@ -464,6 +464,12 @@ export class AlarmReader {
       this.messages[i] = { ...m, time: m.time + day, dated: true };
     }
   }
+
+  /** Dates the time-of-day records from this moment (a trace's header) instead of the reference date given. */
+  useReference(d: Date): void {
+    this.referenceOverride = d;
+  }
+  private referenceOverride: Date | null = null;
 
   /** Closes the source: dates time-of-day records, turns the aggregates into problem entries. */
   finish(): void {
@@ -484,7 +490,9 @@ export class AlarmReader {
         ? `${count(this.noYearLines, 'time stamp')} carry no year; the year was taken from the file's date (${ref.toISOString().slice(0, 10)}).`
         : `${count(this.noYearLines, 'time stamp')} carry no year and the file's date is unknown; times are shown without a date.`);
     }
-    if (this.todLines) {
+    if (this.todLines && this.referenceOverride) {
+      this.problems.add('input.no-date', 'information', `${count(this.todLines, 'trace record')} ${this.todLines === 1 ? 'carries' : 'carry'} only a time of day; they were dated from the trace file's header.`);
+    } else if (this.todLines) {
       this.problems.add('input.no-date', 'information', ref
         ? `${count(this.todLines, 'trace record')} ${this.todLines === 1 ? 'carries' : 'carry'} only a time of day; dates were counted back from the file's modification time (${ref.toISOString().slice(0, 19)}Z), taken as the time of the last record.`
         : `${count(this.todLines, 'trace record')} ${this.todLines === 1 ? 'carries' : 'carry'} only a time of day; times are shown without a date.`);

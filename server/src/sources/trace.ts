@@ -14,7 +14,8 @@
 //     later lines told about the same StationD instance (SDL) or TCP handle (SDI);
 //   - "Ignoring large message ... Resetting connection": CUCM resets the phone's SIP TCP connection (a TCP RST).
 // Lines carry a time of day only (4.x SDI lines excepted): records are timed from day 0 with midnight roll-over and,
-// at the end, dated from the file's modification time taken as the time of the last record.
+// at the end, dated from a date in a header line above the first record (the day of the first record) when there is
+// one, else from the file's modification time taken as the time of the last record.
 // Per line the work is a few character tests; only records of the components above are looked at further.
 
 import type { NetMessage, SccpInfo, Severity, SipInfo, TcpInfo } from '../model';
@@ -29,7 +30,7 @@ import { LineIssues } from './text';
 export interface TraceReaderOptions {
   /** Index of the source (goes into every loc). */
   readonly source: number;
-  /** File modification time: dates time-of-day lines (the file has no dated header). */
+  /** File modification time: dates time-of-day lines (unless a header above the first record gives the date). */
   readonly referenceDate: Date | null;
   /** Name for the CUCM this trace comes from, e.g. 'CUCM node 001' (default 'CUCM'). */
   readonly node?: string;
@@ -202,6 +203,8 @@ export class TraceReader {
   // counters
   private records = 0;
   private nonEmpty = 0;
+  /** UTC midnight (ms) of the date a header line above the first record gives, NaN when none. */
+  private headerDay = NaN;
   private todMessages = 0;
   private lastTodTime = -Infinity;
   private firstNonRecordLine = 0;
@@ -271,6 +274,8 @@ export class TraceReader {
     else if (this.records === 0 && s.length > 0) {
       this.nonEmpty++;
       if (!this.firstNonRecordLine) this.firstNonRecordLine = no;
+      // a header above the first record may give the date the trace starts on
+      if (Number.isNaN(this.headerDay) && this.nonEmpty <= 50) this.headerDay = headerDate(s);
     }
   }
 
@@ -882,6 +887,13 @@ export class TraceReader {
     }
   }
 
+  /** The moment of the last record when a header above the first record gave the date the trace starts on (it then
+   * dates the file, ahead of its modification time); null otherwise. Records are timed from the first one's day. */
+  headerReference(): Date | null {
+    if (Number.isNaN(this.headerDay) || !Number.isFinite(this.lastTodTime)) return null;
+    return new Date(this.headerDay + this.lastTodTime);
+  }
+
   private close(): void {
     if (this.sipState !== S_NONE) this.endSip(true);
     const P = this.problems;
@@ -893,7 +905,8 @@ export class TraceReader {
       for (const st of stations) st.waiting = null;
       this.waiting = 0;
     }
-    const ref = this.opts.referenceDate;
+    const fromHeader = this.headerReference();
+    const ref = fromHeader ?? this.opts.referenceDate;
     if (ref && this.todMessages && Number.isFinite(this.lastTodTime)) {
       const off = dayOffsetBefore(ref, this.lastTodTime);
       for (const m of this.messages as Mutable<NetMessage>[]) {
@@ -903,7 +916,9 @@ export class TraceReader {
       }
     }
     if (this.todMessages) {
-      P.add('trace.no-date', 'information', ref
+      P.add('trace.no-date', 'information', fromHeader
+        ? `${count(this.todMessages, 'trace message')} ${this.todMessages === 1 ? 'carries' : 'carry'} only a time of day; they were dated from the file's header (${new Date(this.headerDay).toISOString().slice(0, 10)}), taken as the day of the first record.`
+        : ref
         ? `${count(this.todMessages, 'trace message')} ${this.todMessages === 1 ? 'carries' : 'carry'} only a time of day; dates were counted back from ${ref.toISOString().slice(0, 19)}Z (the file's modification time; in a trace set, the start of the next file), taken as the time of the last record.`
         : `${count(this.todMessages, 'trace message')} ${this.todMessages === 1 ? 'carries' : 'carry'} only a time of day and the file's date is unknown; times are shown without a date.`);
     }
@@ -934,6 +949,27 @@ function markerKind(s: string): number {
   if (close < 0 || close - i > 8) return 0;
   for (let k = close + 1; k < s.length; k++) if (s.charCodeAt(k) > 32) return 0;
   return s.startsWith('NET', i + 1) && close === i + 4 ? 1 : 2;
+}
+
+/** A date in a trace file's header line: 2026-11-23, 2026/11/23 or 11/23/2026 (month first, as CallManager writes
+ * it); UTC midnight in ms, NaN when the line has none. */
+export function headerDate(s: string): number {
+  let m = /(?:^|[^\d])(\d{4})[-/](\d{2})[-/](\d{2})(?:[^\d]|$)/.exec(s);
+  let y: number, mo: number, d: number;
+  if (m) {
+    y = Number(m[1]);
+    mo = Number(m[2]);
+    d = Number(m[3]);
+  } else {
+    m = /(?:^|[^\d])(\d{2})\/(\d{2})\/(\d{4})(?:[^\d]|$)/.exec(s);
+    if (!m) return NaN;
+    mo = Number(m[1]);
+    d = Number(m[2]);
+    y = Number(m[3]);
+  }
+  if (y < 1990 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > 31) return NaN;
+  const t = Date.UTC(y, mo - 1, d);
+  return new Date(t).getUTCDate() === d ? t : NaN;
 }
 
 function isBlank(s: string): boolean {
