@@ -526,9 +526,6 @@ function gzipHeaderLength(file: string): number {
   }
 }
 
-/** Messages handed to the rules at a time. */
-const RULE_BATCH = 64;
-
 export interface PathOptions {
   /** Keep every message in the result (default). Without it the result's `messages` is empty and memory stays
    * bounded whatever the inputs' size: the rules run as the messages are read. */
@@ -562,19 +559,8 @@ export async function analyzePaths(paths: readonly string[], settings: Settings,
   const onMessage = opts.onMessage;
   const clockKeys = together ? new ClockKeys() : null;
   const evidenceLog = new EvidenceLog();
-  // the rules take the messages in batches (see RuleRunner.pushBatch); every batch is given to them before a later
-  // source's messages and before the findings are asked for
-  const batch: Message[] = [];
-  let batched = 0;
-  const flush = (): void => {
-    if (batched > 0) rules.pushBatch(batch, batched);
-    batched = 0;
-  };
   const emit = (m: Message): void => {
-    if (withRules) {
-      batch[batched++] = m;
-      if (batched === RULE_BATCH) flush();
-    }
+    if (withRules) rules.push(m);
     if (keep) messages.push(m);
     if (clockKeys) {
       clockKeys.push(m);
@@ -602,8 +588,6 @@ export async function analyzePaths(paths: readonly string[], settings: Settings,
     sources.push(await readFileSource(entries[i]!, i, emit, named.has(entries[i]!.path), grouped ? NaN : settings.traces.date, grouped ? refs.get(i)! : undefined,
       next ? () => continuationLines(next) : undefined, segmentLogs, opts.readChunk));
   }
-  flush();
-  batch.length = 0;
   if (keep) sortTimeline(messages);
   const findings = rules.finish();
   const flows = rules.flows();
