@@ -36,11 +36,27 @@ function trickyTrace(eol: string, ending: 'cut-headers' | 'whole-body' | 'cut-bo
     lines.push('SIP/2.0 200 OK', `Via: SIP/2.0/TCP ${ip}:${port};branch=z9hG4bK${cseq}`, `Call-ID: c1-reg@${ip}`, `CSeq: ${cseq} REGISTER`,
       'Subject: 100% of it', '   ', 'Expires: 120', 'Content-Length: 0', '');
   };
+  // records the byte path skips, and records it must leave to the text path (stations, alarms, broken headers)
+  const others = (t: string): void => {
+    rec(t, 'SdlSig', 'SIPRegisterInd                        |wait                           |SIPStationD(1,100,76,1001)        |SIPHandler(1,100,224,1)          |1,100,14,1.100^10.2.2.2^SEP001122334455  |[R:N-H:0,N:0,L:0,V:0,Z:0,D:0]  Expires=3600');
+    rec(t, 'SdlSig', 'StationOutputKeepAliveAck             |restart0                       |StationInit(1,100,63,1)          |StationD(1,100,64,109)           |1,100,14,12.3^10.2.2.9^SEP00AABBCCDDEE   |[R:N-H:0,N:0,L:0,V:0,Z:0,D:0]');
+    rec(t, 'SdlSig', 'StationKeepAlive                      |wait                           |StationD(1,100,64,109)           |StationInit(1,100,63,1)          |1,100,14,12.3^10.2.2.9^SEP00AABBCCDDEE   |[R:N-H:0,N:0,L:0,V:0,Z:0,D:0]');
+    rec(t, 'AppInfo', 'SIPStationD(1001) - processRegister: device SEP001122334455 refreshing, expires 120');
+    rec(t, 'AppInfo', 'Digit Analysis: star_DaReq: matchedPattern=, DigitString=1001');
+    rec(t, 'AppInfo', 'StationInit: (0000109) KeepAlive IPAddr=10.2.2.9');
+    rec(t, 'Created', '                                       |                               |StationCdpc(2,100,64,22)         |StationD(2,100,64,109)');
+    rec(t, 'AppInfo', 'AlarmSomething in the text column');
+    rec(t, 'AppInfo', 'SIPUdp - wait_SdlDataInd: Incoming SIP UDP message size 300 from 10.2.2.5:[5060]:');
+    lines.push('[101005,NET]', 'REGISTER sip:10.1.1.1 SIP/2.0', 'To: <sip:1005@10.1.1.1>', 'Call-ID: u5@10.2.2.5', 'CSeq: 9 REGISTER', 'Expires: 3600', 'Content-Length: 0', '');
+    lines.push('0276x.001 |not a record', '12345678.0012 |08:00:00.000 |AppInfo  |sub too long', '1234567.001 |8:00:00.000 |AppInfo  |short time');
+  };
+  others('07:59:59.000');
   register('08:00:00.017', '10.2.2.2', 51000, 101, ['X-Long: ' + 'x'.repeat(70_000)]);
+  others('08:00:30.000');
   register('08:01:55.020', '10.2.2.2', 51000, 102, ['Max-Forwards: 70', '[101002,INT]']);
   register('08:03:50.030', '10.2.2.2', 51000, 103, ['From-Name: "José Ünïcode"']);
   rec('08:04:00.000', 'AlarmErr', 'AlarmClass: CallManager, AlarmName: EndPointUnregistered, AlarmSeverity: Notice, AlarmMessage: , AlarmDescription: An endpoint has unregistered, AlarmParameters:  DeviceName:SEP001122334455, IPAddress:10.2.2.2, Reason:8');
-  for (let i = 0; i < 40; i++) register(`08:${String(6 + 2 * i).padStart(2, '0')}:00.0${String(i).padStart(2, '0')}`, '10.2.2.3', 52000 + i, 200 + i, []);
+  for (let i = 0; i < 40; i++) others(`08:${String(5 + 2 * i).padStart(2, '0')}:00.0${String(i).padStart(2, '0')}`), register(`08:${String(6 + 2 * i).padStart(2, '0')}:00.0${String(i).padStart(2, '0')}`, '10.2.2.3', 52000 + i, 200 + i, []);
   // the end of the file inside a message's headers, or in its body (which counts its line ends as CRLF)
   rec('09:30:00.000', 'AppInfo', 'SIPTcp - wait_SdlReadRsp: Incoming SIP TCP message from 10.2.2.4 on port 53000 index 1 with 600 bytes:');
   lines.push('[101003,NET]', 'REGISTER sip:10.1.1.1 SIP/2.0', 'Call-ID: cut@10.2.2.4');

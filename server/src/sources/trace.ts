@@ -103,6 +103,25 @@ function timeOfDay(s: string, i: number): number {
   return ((h * 60 + m) * 60 + sec) * 1000 + f0 * 100 + f1 * 10 + f2;
 }
 
+/** timeOfDay over bytes (the caller made sure 12 bytes are there). */
+function timeOfDayBytes(b: Uint8Array, i: number): number {
+  if (b[i + 2] !== 58 || b[i + 5] !== 58 || b[i + 8] !== 46) return -1;
+  const h0 = b[i]! - 48, h1 = b[i + 1]! - 48, m0 = b[i + 3]! - 48, m1 = b[i + 4]! - 48;
+  const s0 = b[i + 6]! - 48, s1 = b[i + 7]! - 48;
+  const f0 = b[i + 9]! - 48, f1 = b[i + 10]! - 48, f2 = b[i + 11]! - 48;
+  if (!(h0 >= 0 && h0 <= 9 && h1 >= 0 && h1 <= 9 && m0 >= 0 && m0 <= 9 && m1 >= 0 && m1 <= 9 && s0 >= 0 && s0 <= 9
+    && s1 >= 0 && s1 <= 9 && f0 >= 0 && f0 <= 9 && f1 >= 0 && f1 <= 9 && f2 >= 0 && f2 <= 9)) return -1;
+  const h = h0 * 10 + h1, m = m0 * 10 + m1, sec = s0 * 10 + s1;
+  if (h > 23 || m > 59 || sec > 60) return -1;
+  return ((h * 60 + m) * 60 + sec) * 1000 + f0 * 100 + f1 * 10 + f2;
+}
+
+function startsWithBytes(b: Uint8Array, i: number, end: number, what: string): boolean {
+  if (end - i < what.length) return false;
+  for (let k = 0; k < what.length; k++) if (b[i + k] !== what.charCodeAt(k)) return false;
+  return true;
+}
+
 /** Digits at `i` (up to `max` of them) as a number; -1 when none. Sets `digitsEnd`. */
 let digitsEnd = 0;
 function digitsAt(s: string, i: number, max = 9): number {
@@ -473,10 +492,10 @@ export class TraceReader {
   }
 
   private asciiSipLine(buf: Uint8Array, start: number, end: number): boolean {
+    const c = end > start ? buf[start]! : -1;
+    if (c >= 48 && c <= 57) return this.asciiRecord(buf, start, end);
     const state = this.sipState;
     if (state !== S_HEADERS && state !== S_BODY && state !== S_SKIP) return false;
-    const c = end > start ? buf[start]! : -1;
-    if (c >= 48 && c <= 57) return false;
     if (state === S_SKIP) return true;
     const len = end - start;
     if (state === S_BODY) {
@@ -513,6 +532,65 @@ export class TraceReader {
       out[this.sipLen++] = 10;
       this.sipCount++;
     }
+    return true;
+  }
+
+  /**
+   * An SDL record header line as bytes: taken (true) only when it is a record whose text nothing is read from — an
+   * AppInfo record that is not a SIPTcp/SIPUdp/Station line, an SdlSig whose destination is not a station, another
+   * type — with exactly what `line` would do for it: the record counted, the SIP message before it ended, the clock
+   * moved. Every other line (alarm records, SDI lines, broken headers, records read further) is left to `line`, and
+   * nothing is changed before it is.
+   */
+  private asciiRecord(buf: Uint8Array, start: number, end: number): boolean {
+    let i = start;
+    while (i < start + 10 && i < end && isDigit(buf[i]!)) i++;
+    const dot = i - start;
+    if (buf[i] !== 46 || dot < 7 || dot > 8) return false;
+    i++;
+    if (end - i < 3 || !isDigit(buf[i]!) || !isDigit(buf[i + 1]!) || !isDigit(buf[i + 2]!)) return false;
+    i += 3;
+    while (i < end && buf[i] === 32) i++;
+    if (buf[i] !== 124 || i >= end) return false;
+    i++;
+    while (i < end && buf[i] === 32) i++;
+    if (end - i < 12) return false;
+    const tod = timeOfDayBytes(buf, i);
+    if (tod < 0) return false;
+    i += 12;
+    while (i < end && buf[i] === 32) i++;
+    if (buf[i] !== 124 || i >= end) return false;
+    i++;
+    let bar = i;
+    while (bar < end && buf[bar] !== 124) bar++;
+    if (bar >= end || bar - i > 32) return false;
+    // an alarm record (the alarm reader's), as isAlarmRecord tells it: '|Alarm' within the first 40 characters
+    for (let k = start + 12; k < start + 40 && k + 6 <= end; k++) {
+      if (buf[k] === 124 && buf[k + 1] === 65 && buf[k + 2] === 108 && buf[k + 3] === 97 && buf[k + 4] === 114 && buf[k + 5] === 109) return false;
+    }
+    const c0 = buf[i]!;
+    let type = T_OTHER;
+    if (c0 === 65 && startsWithBytes(buf, i, end, 'AppInfo')) type = T_APPINFO;
+    else if (c0 === 83 && startsWithBytes(buf, i, end, 'SdlSig')) type = T_SDLSIG;
+    else if (!isLetter(c0)) return false;
+    let p = bar + 1;
+    if (type === T_APPINFO) {
+      while (p < end && buf[p] === 32) p++;
+      const t0 = buf[p], t1 = buf[p + 1];
+      if (p < end && (t0 === 47 /* / */ || (t0 === 83 /* S */ && (t1 === 116 /* t */ ||
+        (t1 === 73 /* I */ && (startsWithBytes(buf, p, end, 'SIPTcp') || startsWithBytes(buf, p, end, 'SIPUdp'))))))) return false;
+    } else if (type === T_SDLSIG) {
+      // the destination column (after two more bars) naming a station is read further
+      let b = p, bars = 0;
+      while (b < end && bars < 2) if (buf[b++] === 124) bars++;
+      if (bars < 2) return false;
+      while (b < end && buf[b] === 32) b++;
+      if (startsWithBytes(buf, b, end, 'Station')) return false;
+    }
+    this.recType = type;
+    this.timed(tod, -1);
+    this.records++;
+    if (this.sipState !== S_NONE) this.endSip(false);
     return true;
   }
 
