@@ -15,7 +15,9 @@
 //   - "Ignoring large message ... Resetting connection": CUCM resets the phone's SIP TCP connection (a TCP RST).
 // Lines carry a time of day only (4.x SDI lines excepted): records are timed from day 0 with midnight roll-over and,
 // at the end, dated from a date in a header line above the first record (the day of the first record) when there is
-// one, else from the file's modification time taken as the time of the last record.
+// one, else from the file's modification time taken as the time of the last record. Assumed, as no public sample shows
+// a trace file with a header: the date is written 2026-11-20, 2026/11/20 or 11/20/2026 (month first) on one of the
+// first 50 lines before the first record.
 // Per line the work is a few character tests; only records of the components above are looked at further.
 
 import type { NetMessage, SccpInfo, Severity, SipInfo, TcpInfo } from '../model';
