@@ -19,6 +19,7 @@ import { ByteDecoder, LineSplitter, ProblemSink, looksBinaryText } from './sourc
 import { detectTextFormat, sniffBinary } from './sources/detect';
 import { continuationLines, continuationOf, orderTraceSets, traceSetMember, traceSetReferenceDates } from './sources/traceset';
 import { TraceReader } from './sources/trace';
+import { latin1 } from './decode/intern';
 import type { Settings } from './settings';
 
 const DETECT_CHARS = 64 * 1024;
@@ -67,7 +68,7 @@ class TextSource {
   /** The same as `push` of the bytes' latin1 text, for a chunk of ASCII bytes (see LineSplitter.pushAscii). */
   pushAscii(chunk: Uint8Array): void {
     if (this.splitter) this.splitter.pushAscii(chunk);
-    else this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1'));
+    else this.push(latin1(chunk, 0, chunk.length));
   }
 
   private flushHead(): void {

@@ -4,6 +4,7 @@
 
 import { TextDecoder } from 'node:util';
 import { isAscii } from 'node:buffer';
+import { latin1 } from '../decode/intern';
 import type { Problem, Severity } from '../model';
 
 /** Collects problems with a cap, so garbage input cannot produce unbounded lists. */
@@ -201,11 +202,6 @@ function indexOfByte(buf: Uint8Array, byte: number, from: number): number {
   return bufferIndexOf.call(buf, byte, from) as number;
 }
 
-const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string }).latin1Slice;
-function latin1Of(buf: Uint8Array, start: number, end: number): string {
-  return latin1Slice.call(buf, start, end);
-}
-
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);
   out.set(a, 0);
@@ -243,7 +239,7 @@ export class LineSplitter {
   pushAscii(buf: Uint8Array): void {
     const handler = this.onAscii;
     if (!handler || this.crOnly !== false || buf.length === 0) {
-      this.push(latin1Of(buf, 0, buf.length));
+      this.push(latin1(buf, 0, buf.length));
       return;
     }
     const n = buf.length;
@@ -252,10 +248,10 @@ export class LineSplitter {
     if (this.skipping || this.carry.length) {
       const nl = indexOfByte(buf, 10, 0);
       if (nl < 0) {
-        this.push(latin1Of(buf, 0, n));
+        this.push(latin1(buf, 0, n));
         return;
       }
-      this.push(latin1Of(buf, 0, nl + 1));
+      this.push(latin1(buf, 0, nl + 1));
       start = nl + 1;
     }
     for (;;) {
@@ -263,15 +259,15 @@ export class LineSplitter {
       if (nl < 0) break;
       let end = nl;
       if (end - start > this.maxLine) {
-        this.push(latin1Of(buf, start, nl + 1));
+        this.push(latin1(buf, start, nl + 1));
       } else {
         if (end > start && buf[end - 1] === 13) end--;
         this.lineNo++;
-        if (!handler(buf, start, end, this.lineNo)) this.onLine(latin1Of(buf, start, end), this.lineNo);
+        if (!handler(buf, start, end, this.lineNo)) this.onLine(latin1(buf, start, end), this.lineNo);
       }
       start = nl + 1;
     }
-    if (start < n) this.push(latin1Of(buf, start, n));
+    if (start < n) this.push(latin1(buf, start, n));
   }
 
   get lines(): number {
