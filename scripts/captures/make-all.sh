@@ -26,7 +26,7 @@ lossy() {
 
 run() { if [[ $1 == sip-tcp-lossy ]]; then lossy; else bash "$dir/$1.sh"; fi; }
 
-scenarios=(sip-tcp-clean sip-tcp-lossy sip-tcp-blackhole sip-udp-lossy sip-tcp-baresip)
+scenarios=(sip-tcp-clean sip-tcp-lossy sip-tcp-blackhole sip-udp-lossy sip-tcp-baresip sip-tcp-backoff)
 if [[ ${CL_PARALLEL:-0} == 1 ]]; then
   pids=()
   for s in "${scenarios[@]}"; do

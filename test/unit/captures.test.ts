@@ -149,3 +149,37 @@ test('baresip (another make: refresh at 90 % of Expires) over TCP: no late refre
     if (side === 'phone') assert.ok(flow.keepalives.some((k) => k.time >= meta.loss.startMs && k.resends > 0 && k.deliveryMs >= 200), 'a refresh resent in the lossy period');
   }
 });
+
+test('a link that gets worse keepalive after keepalive (baresip, windows that grow): keepalive.backoff on the phone side, the expiry at the deadline on both', async () => {
+  const meta = JSON.parse(fs.readFileSync(path.join(DIR, 'sip-tcp-backoff.meta.json'), 'utf8')) as {
+    windows: { holdMs: number; openedMs: number }[]; grantedExpires: number; registrarExpiredMs: number[]; registrarAcceptedMs: number[];
+  };
+  // kamailio removes a binding as soon as its Expires runs out; a CUCM waits the grace on top (the seed: 15 s of 120 s)
+  const gaps = meta.registrarAcceptedMs.slice(1).map((t, i) => t - meta.registrarAcceptedMs[i]!);
+  assert.equal(meta.registrarExpiredMs.length, gaps.filter((g) => g > meta.grantedExpires * 1000).length, JSON.stringify(gaps));
+  const late = meta.registrarAcceptedMs.filter((t, i) => i > 0 && t - meta.registrarAcceptedMs[i - 1]! > (meta.grantedExpires + DEFAULT_SETTINGS.sip.deadlineGrace) * 1000);
+  assert.ok(late.length >= 1);
+  for (const side of ['phone', 'cucm']) {
+    const r = await analyzePaths([path.join(DIR, `sip-tcp-backoff-${side}.pcap`)], DEFAULT_SETTINGS);
+    const exp = r.findings.filter((f) => f.rule === 'sip.register.expired');
+    assert.equal(exp.length, late.length, `${side}: ${JSON.stringify(exp.map((f) => f.message))}`);
+    // the next success each expiry names is kamailio's acceptance of the late refresh (the phone sees the 200 OK at once)
+    exp.forEach((e, i) => assert.ok(Math.abs((e.evidence.deadlineMs as number) + (e.evidence.lateByMs as number) - late[i]!) < 50, side));
+    if (side === 'cucm') continue;
+    // each refresh in a window got through with the first retransmission after it: delays that grow
+    const flow = r.flows.find((f) => f.protocol === 'sip')!;
+    const delays = meta.windows.map((w) => {
+      const k = flow.keepalives.find((x) => Math.abs(x.time - w.openedMs) < 1000)!;
+      assert.ok(k, `a REGISTER opened the ${w.holdMs} ms window`);
+      assert.ok(k.resends > 0 && k.deliveryMs >= w.holdMs && k.deliveryMs < 2 * w.holdMs + 600, `${w.holdMs} ms window: delivered after ${k.deliveryMs} ms`);
+      return k.deliveryMs;
+    });
+    for (let i = 1; i < delays.length; i++) assert.ok(delays[i]! > delays[i - 1]!, JSON.stringify(delays));
+    const b = r.findings.filter((f) => f.rule === 'keepalive.backoff');
+    assert.equal(b.length, 1, JSON.stringify(r.findings.map((f) => f.rule)));
+    assert.equal(b[0]!.evidence.keepalives, meta.windows.length);
+    assert.ok((b[0]!.evidence.factor as number) >= 1.5, String(b[0]!.evidence.factor));
+    assert.ok(Math.abs((b[0]!.evidence.lastDelayMs as number) - delays[delays.length - 1]!) < 1);
+    assert.match(b[0]!.message, /already passed the 12\.0 s the CUCM waits/);
+  }
+});
