@@ -87,3 +87,38 @@ baresip_finish() { # <timeout s> <after what> <fixture base name>
   cl_publish phone "$3-phone"
   cl_publish cucm "$3-cucm"
 }
+
+# Writes <fixtures>/<capture>.meta.json: what every baresip capture has (its files, the phone, the registrar,
+# kamailio's and baresip's logs, times, versions), the scenario's own fields (a JSON object) in the middle, and
+# the scenario's notes after the common ones. Uses start_ms, stop_ms and end_ms.
+baresip_meta() { # <capture> <scenario JSON object> <notes JSON array>
+  jq -n --argjson versions "$(cl_versions_json)" \
+    --arg baresip "$(grep -m1 -o 'baresip v[^ ]*' "$CL_WORK/baresip.log" || true)" \
+    --arg baresipPkg "$(dpkg-query -W -f '${Package} ${Version}' baresip-core 2>/dev/null || true)" \
+    --arg librePkg "$(dpkg-query -W -f '${Package} ${Version}' libre0 2>/dev/null || true)" \
+    --argjson start "$start_ms" --argjson stop "$end_ms" --argjson stopBaresip "$stop_ms" \
+    --argjson regOk "$(cl_kamailio_times REG-OK | jq -sc .)" \
+    --argjson expired "$(cl_kamailio_times UL-EXPIRED | jq -sc .)" \
+    --argjson baresipLog "$(baresip_log_json)" \
+    --arg cucm "$CL_CUCM_IP" --arg phone "$CL_PHONE_IP" --argjson expires "$CL_EXPIRES" \
+    --argjson requested "$CL_REQUESTED_EXPIRES" --arg uuid "$BARESIP_UUID" \
+    --arg capture "$1" --argjson own "$2" --argjson notes "$3" \
+    '{capture: $capture,
+      files: {($capture + "-phone.pcap"): "phone side: tcpdump -i eth0 in the phone namespace",
+              ($capture + "-cucm.pcap"): "registrar side: tcpdump -i eth0 in the registrar namespace"},
+      transport: "tcp",
+      phones: [{ip: $phone, software: "baresip", aor: ("sip:1001@" + $cucm), dn: "1001",
+                instance: ("urn:uuid:" + $uuid)}],
+      registrar: $cucm, requestedExpires: $requested, grantedExpires: $expires,
+      refreshRule: "baresip/libre sipreg: next REGISTER after rwait = 90 % of the granted expiry (18 s for 20 s); after a failed transaction it waits on its own back-off schedule"}
+     + $own +
+     {baresipStoppedMs: $stopBaresip,
+      registrarAcceptedMs: $regOk, registrarExpiredMs: $expired,
+      baresipLog: $baresipLog,
+      notes: (["Times are epoch milliseconds from the machine clock, the same clock as the pcap timestamps.",
+               "registrarAcceptedMs are the times kamailio accepted a REGISTER (its log), including the final un-REGISTER (Expires 0) sent when baresip was stopped; registrarExpiredMs is when its usrloc timer (every 2 s) removed an expired binding.",
+               "baresipLog is everything baresip printed (it reports state changes, not every refresh), each line stamped when the script read it."] + $notes),
+      startMs: $start, endMs: $stop,
+      versions: ($versions + {baresip: $baresip, baresipPackage: $baresipPkg, librePackage: $librePkg})}' \
+    >"$CL_FIXDIR/$1.meta.json"
+}

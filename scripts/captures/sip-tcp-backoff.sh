@@ -69,30 +69,9 @@ cl_nft_del backoff-hold
 cl_nft_del backoff-pass
 baresip_finish 60 "windows" sip-tcp-backoff
 
-jq -n --argjson versions "$(cl_versions_json)" \
-  --arg baresip "$(grep -m1 -o 'baresip v[^ ]*' "$CL_WORK/baresip.log" || true)" \
-  --argjson start "$start_ms" --argjson stop "$end_ms" --argjson stopBaresip "$stop_ms" \
-  --argjson windows "[$(IFS=,; echo "${windows[*]}")]" --argjson held "${held:-0}" --arg rules "$rules" \
-  --argjson regOk "$(cl_kamailio_times REG-OK | jq -sc .)" \
-  --argjson expired "$(cl_kamailio_times UL-EXPIRED | jq -sc .)" \
-  --argjson baresipLog "$(baresip_log_json)" \
-  --arg cucm "$CL_CUCM_IP" --arg phone "$CL_PHONE_IP" --argjson expires "$CL_EXPIRES" \
-  --argjson requested "$CL_REQUESTED_EXPIRES" --arg uuid "$BARESIP_UUID" \
-  '{capture: "sip-tcp-backoff",
-    files: {"sip-tcp-backoff-phone.pcap": "phone side: tcpdump -i eth0 in the phone namespace",
-            "sip-tcp-backoff-cucm.pcap": "registrar side: tcpdump -i eth0 in the registrar namespace"},
-    transport: "tcp",
-    phones: [{ip: $phone, software: "baresip", aor: ("sip:1001@" + $cucm), dn: "1001", instance: ("urn:uuid:" + $uuid)}],
-    registrar: $cucm, requestedExpires: $requested, grantedExpires: $expires,
-    windows: $windows, droppedInWindows: $held,
+own=$(jq -n --argjson windows "[$(IFS=,; echo "${windows[*]}")]" --argjson held "${held:-0}" --arg rules "$rules" \
+  '{windows: $windows, droppedInWindows: $held,
     where: "bridge namespace, nftables bridge family, forward hook; phone->registrar segments with data only",
-    nftRuleset: $rules,
-    baresipStoppedMs: $stopBaresip,
-    registrarAcceptedMs: $regOk, registrarExpiredMs: $expired,
-    baresipLog: $baresipLog,
-    notes: ["Times are epoch milliseconds from the machine clock, the same clock as the pcap timestamps.",
-            "Each window opens with the first segment of a refresh REGISTER (openedMs is when the script saw it) and lasts holdMs; the first TCP retransmission after it is delivered."],
-    startMs: $start, endMs: $stop,
-    versions: ($versions + {baresip: $baresip})}' \
-  >"$CL_FIXDIR/sip-tcp-backoff.meta.json"
+    nftRuleset: $rules}')
+baresip_meta sip-tcp-backoff "$own" '["Each window opens with the first segment of a refresh REGISTER (openedMs is when the script saw it) and lasts holdMs; the first TCP retransmission after it is delivered."]'
 cl_log "done"

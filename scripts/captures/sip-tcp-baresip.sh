@@ -98,36 +98,18 @@ cl_log "loss removed after $(((loss_end_ms - loss_start_ms) / 1000)) s: dropped 
 sleep 3 # a REGISTER dropped just before the loss ended gets through now (TCP RTO 0.2 s, 0.4 s ...)
 baresip_finish 40 "loss" sip-tcp-baresip
 
-jq -n --argjson versions "$(cl_versions_json)" \
-  --arg baresip "$(grep -m1 -o 'baresip v[^ ]*' "$CL_WORK/baresip.log" || true)" \
-  --arg baresipPkg "$(dpkg-query -W -f '${Package} ${Version}' baresip-core 2>/dev/null || true)" \
-  --arg librePkg "$(dpkg-query -W -f '${Package} ${Version}' libre0 2>/dev/null || true)" \
-  --argjson start "$start_ms" --argjson stop "$end_ms" --argjson stopBaresip "$stop_ms" \
+own=$(jq -n \
   --argjson bs "$bh_start_ms" --argjson be "$bh_end_ms" --argjson secs "$BLACKHOLE_SECONDS" \
-  --argjson lastOk "$last_ok_ms" --argjson rereg "$reregistered_ms" \
+  --argjson lastOk "$last_ok_ms" --argjson rereg "$reregistered_ms" --argjson expires "$CL_EXPIRES" \
   --argjson bhUp "${bh_dropped_up:-0}" --argjson bhDown "${bh_dropped_down:-0}" --arg bhRules "$bh_rules" \
   --argjson ls "$loss_start_ms" --argjson le "$loss_end_ms" --argjson pct "$LOSS_PCT" \
   --argjson lossData "${loss_dropped_data:-0}" --argjson lossOther "${loss_dropped_other:-0}" \
   --arg lossRules "$loss_rules" --argjson lossMin "$LOSS_SECONDS" --argjson lossMax "$LOSS_MAX_SECONDS" \
   --argjson staleCseq "$stale_cseq" --argjson staleOk "$stale_ok_ms" \
   --argjson notReceived "$(cl_not_received sip-tcp-baresip-phone sip-tcp-baresip-cucm)" \
-  --argjson regOk "$(cl_kamailio_times REG-OK | jq -sc .)" \
-  --argjson expired "$(cl_kamailio_times UL-EXPIRED | jq -sc .)" \
-  --argjson baresipLog "$(baresip_log_json)" \
-  --arg cucm "$CL_CUCM_IP" --arg phone "$CL_PHONE_IP" --argjson expires "$CL_EXPIRES" \
-  --argjson requested "$CL_REQUESTED_EXPIRES" --arg uuid "$BARESIP_UUID" \
-  '{capture: "sip-tcp-baresip",
-    files: {"sip-tcp-baresip-phone.pcap": "phone side: tcpdump -i eth0 in the phone namespace",
-            "sip-tcp-baresip-cucm.pcap": "registrar side: tcpdump -i eth0 in the registrar namespace"},
-    transport: "tcp",
-    phones: [{ip: $phone, software: "baresip", aor: ("sip:1001@" + $cucm), dn: "1001",
-              instance: ("urn:uuid:" + $uuid)}],
-    registrar: $cucm, requestedExpires: $requested, grantedExpires: $expires,
-    refreshRule: "baresip/libre sipreg: next REGISTER after rwait = 90 % of the granted expiry (18 s for 20 s); after a failed transaction it waits on its own back-off schedule",
-    blackholeStartMs: $bs, blackholeEndMs: $be, blackholeSeconds: $secs,
+  '{blackholeStartMs: $bs, blackholeEndMs: $be, blackholeSeconds: $secs,
     lastOkBeforeBlackholeMs: $lastOk,
     registrationDeadlineMs: ($lastOk + $expires * 1000),
-    registrarExpiredMs: $expired,
     reregisteredAfterBlackholeMs: $rereg,
     staleRegisterCseq: $staleCseq, staleRegisterAcceptedMs: $staleOk,
     blackhole: {droppedPhoneToRegistrar: $bhUp, droppedRegistrarToPhone: $bhDown,
@@ -138,15 +120,6 @@ jq -n --argjson versions "$(cl_versions_json)" \
            droppedPhoneToRegistrar: ($lossData + $lossOther), droppedPhoneToRegistrarData: $lossData,
            droppedPhoneToRegistrarOther: $lossOther,
            where: "bridge namespace, nftables bridge family, forward hook", nftRuleset: $lossRules},
-    baresipStoppedMs: $stopBaresip,
-    registrarAcceptedMs: $regOk,
-    baresipLog: $baresipLog,
-    notReceived: $notReceived,
-    notes: ["Times are epoch milliseconds from the machine clock, the same clock as the pcap timestamps.",
-            "registrarAcceptedMs are the times kamailio accepted a REGISTER (its log), including the final un-REGISTER (Expires 0) sent when baresip was stopped; registrarExpiredMs is when its usrloc timer (every 2 s) removed an expired binding.",
-            "staleRegisterCseq is the CSeq of the refresh sent into the blackhole; staleRegisterAcceptedMs is when kamailio accepted that REGISTER anyway, from a TCP retransmission that got through after the blackhole (baresip had given up on the transaction by then); reregisteredAfterBlackholeMs is the first accepted REGISTER with a higher CSeq.",
-            "baresipLog is everything baresip printed (it reports state changes, not every refresh), each line stamped when the script read it."],
-    startMs: $start, endMs: $stop,
-    versions: ($versions + {baresip: $baresip, baresipPackage: $baresipPkg, librePackage: $librePkg})}' \
-  >"$CL_FIXDIR/sip-tcp-baresip.meta.json"
+    notReceived: $notReceived}')
+baresip_meta sip-tcp-baresip "$own" '["staleRegisterCseq is the CSeq of the refresh sent into the blackhole; staleRegisterAcceptedMs is when kamailio accepted that REGISTER anyway, from a TCP retransmission that got through after the blackhole (baresip had given up on the transaction by then); reregisteredAfterBlackholeMs is the first accepted REGISTER with a higher CSeq."]'
 cl_log "done"
