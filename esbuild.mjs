@@ -30,6 +30,8 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  // the rules thread of a large streaming analysis (server/src/analysis/rules-thread.ts), beside cli.js and server.js
+  esbuild.build({ ...common, entryPoints: ['server/src/rules-worker.ts'], outfile: 'dist/rules-worker.js' }),
   // the ladder webview: a browser script and its stylesheet (loaded from dist/webview, the only local resource root)
   esbuild.build({
     entryPoints: ['client/webview/ladder.ts'], outfile: 'dist/webview/ladder.js', bundle: true, platform: 'browser',

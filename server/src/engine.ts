@@ -7,6 +7,7 @@ import * as zlib from 'node:zlib';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AnalysisResult, Message, SourceFormat, SourceInfo } from './model';
 import { RuleRunner, runRules, sortTimeline } from './analysis';
+import { RulesThread, rulesWorkerFile } from './analysis/rules-thread';
 import { AlarmReader } from './sources/syslog';
 import { ExportReader } from './sources/exports';
 import { CaptureDecoder } from './sources/capture';
@@ -14,7 +15,7 @@ import { SegmentLog } from './analysis/segments';
 import { correlateCaptures } from './analysis/correlate';
 import { ClockKeys, alignClocks, segmentEdges } from './analysis/clock';
 import { EvidenceLog, alarmEvidence, withEvidence } from './analysis/evidence';
-import { CaptureReader } from './sources/capture-reader';
+import { CaptureReader, sniffCapture } from './sources/capture-reader';
 import { ByteDecoder, LineSplitter, ProblemSink, looksBinaryText } from './sources/text';
 import { detectTextFormat, sniffBinary } from './sources/detect';
 import { continuationLines, continuationOf, orderTraceSets, traceSetMember, traceSetReferenceDates } from './sources/traceset';
@@ -314,7 +315,7 @@ export function expandPaths(paths: readonly string[]): InputEntry[] {
 /** Streams one file from disk into a source (gzip transparently). Memory stays bounded by the chunk size and the
  * messages kept; a read error mid-way keeps what was read before it. */
 async function readFileSource(entry: InputEntry, index: number, emit: (m: Message) => void, top: boolean, traceDate = NaN, reference?: Date | null,
-  continuation?: () => string[], segmentLogs?: Map<number, SegmentLog>, readChunk = READ_CHUNK, maxBytes = Infinity): Promise<SourceInfo> {
+  continuation?: () => string[], segmentLogs?: Map<number, SegmentLog>, readChunk = READ_CHUNK, maxBytes = Infinity, thread: RulesThread | null = null): Promise<SourceInfo> {
   const file = entry.path;
   let mtime: Date | null = reference ?? null;
   if (reference === undefined) {
@@ -348,6 +349,7 @@ async function readFileSource(entry: InputEntry, index: number, emit: (m: Messag
       if (kind === 'pcap' || kind === 'pcapng') {
         src.info.format = kind;
         const c = new CaptureDecoder(index, emit);
+        if (thread) c.pdus = thread.encoder;
         if (segmentLogs) {
           c.segments = new SegmentLog();
           segmentLogs.set(index, c.segments);
@@ -542,6 +544,36 @@ export interface PathOptions {
   readonly offsets?: ReadonlyMap<string, number>;
   /** Bytes per read (default 1 MiB); the tests read in small pieces to cover every chunk boundary. */
   readonly readChunk?: number;
+  /** The network rules on a second thread (analysis/rules-thread.ts), when messages are not kept and the inputs are
+   * not a case: 'auto' (default) from RULES_THREAD_BYTES of captures on, 'always', or 'never'. */
+  readonly rulesThread?: 'auto' | 'always' | 'never';
+}
+
+/** Captures from this size on (together) have their network rules judged on a second thread: the rules thread then
+ * also parses their SIP and SCCP messages. Below it, starting the thread costs more than it saves; for traces and
+ * exports (messages sent field by field, not as bytes) it does not pay at all (bench: the 1 GB trace set took as long
+ * or longer, with 30 % more CPU). */
+export const RULES_THREAD_BYTES = 32 * 1024 * 1024;
+
+/** The bytes of the classic pcap and pcapng files among the inputs (by their magic). */
+function captureBytes(entries: readonly InputEntry[]): number {
+  let n = 0;
+  const head = Buffer.alloc(4);
+  for (const e of entries) {
+    if (e.error || isStdin(e.path)) continue;
+    let fd = -1;
+    try {
+      const size = fs.statSync(e.path).size;
+      if (size < 1024 * 1024) continue;
+      fd = fs.openSync(e.path, 'r');
+      if (fs.readSync(fd, head, 0, 4, 0) === 4 && sniffCapture(head) !== 'unknown') n += size;
+    } catch {
+      // not counted; reading it reports the problem
+    } finally {
+      if (fd >= 0) fs.closeSync(fd);
+    }
+  }
+  return n;
 }
 
 /** Analyses files and folders from disk (the CLI). Throws UnreadableInputError for named paths that cannot be read. */
@@ -556,12 +588,17 @@ export async function analyzePaths(paths: readonly string[], settings: Settings,
   // several inputs: a case (one clock, captures matched, alarms linked to the keepalive records of their devices);
   // the files of one trace set alone are one timeline already, not a case
   const together = withRules && opts.correlate !== false && entries.length > 1 && new Set(entries.map((_, i) => timeline[i] ?? i)).size > 1;
-  const rules = new RuleRunner(settings, keep || together, (s) => timeline[s] ?? s, !keep);
+  // a large streaming analysis judges its network messages on a second thread (the findings are the same)
+  const workerFile = withRules && !keep && !together && opts.rulesThread !== 'never' ? rulesWorkerFile() : null;
+  const thread = workerFile && (opts.rulesThread === 'always' || captureBytes(entries) >= RULES_THREAD_BYTES)
+    ? new RulesThread(workerFile, settings, timeline) : null;
+  const rules = new RuleRunner(settings, keep || together, (s) => timeline[s] ?? s, !keep, thread ? 'alarms' : 'all');
   const onMessage = opts.onMessage;
   const clockKeys = together ? new ClockKeys() : null;
   const evidenceLog = new EvidenceLog();
   const emit = (m: Message): void => {
-    if (withRules) rules.push(m);
+    if (thread && m.kind !== 'alarm') thread.push(m);
+    else if (withRules) rules.push(m);
     if (keep) messages.push(m);
     if (clockKeys) {
       clockKeys.push(m);
@@ -583,15 +620,26 @@ export async function analyzePaths(paths: readonly string[], settings: Settings,
   }
   // captures taken at two points of the same path: what one saw sent, the other should have seen arrive
   const segmentLogs = together ? new Map<number, SegmentLog>() : undefined;
-  for (let i = 0; i < entries.length; i++) {
-    const grouped = refs.has(i);
-    const next = grouped && timeline[i + 1] === timeline[i] ? entries[i + 1]!.path : null;
-    sources.push(await readFileSource(entries[i]!, i, emit, named.has(entries[i]!.path), grouped ? NaN : settings.traces.date, grouped ? refs.get(i)! : undefined,
-      next ? () => continuationLines(next) : undefined, segmentLogs, opts.readChunk));
+  try {
+    for (let i = 0; i < entries.length; i++) {
+      const grouped = refs.has(i);
+      const next = grouped && timeline[i + 1] === timeline[i] ? entries[i + 1]!.path : null;
+      sources.push(await readFileSource(entries[i]!, i, emit, named.has(entries[i]!.path), grouped ? NaN : settings.traces.date, grouped ? refs.get(i)! : undefined,
+        next ? () => continuationLines(next) : undefined, segmentLogs, opts.readChunk, Infinity, thread));
+    }
+  } catch (e) {
+    await thread?.close();
+    throw e;
   }
   if (keep) sortTimeline(messages);
   const findings = rules.finish();
-  const flows = rules.flows();
+  let flows = rules.flows();
+  if (thread) {
+    // alarm findings first, then the network families', as on one thread
+    const net = await thread.finish();
+    for (const f of net.findings) findings.push(f);
+    flows = net.flows;
+  }
   if (!together || !clockKeys) return { sources, messages, findings, flows };
   const correlation = segmentLogs && segmentLogs.size > 1 ? correlateCaptures(segmentLogs, sources) : null;
   // (a loop, not a spread: a case of many captures gives more findings than a call has room for arguments)

@@ -26,20 +26,26 @@ class AlarmRules implements RuleFamily {
   }
 }
 
+/** Which families a runner feeds: all of them, or (when the network families run on the rules thread,
+ * rules-thread.ts) the alarm rules alone on the reading thread and the network families alone on the other. */
+export type Families = 'all' | 'alarms' | 'net';
+
 /** Feeds every family; `finish` returns all findings (alarm families first, as before streaming). */
 export class RuleRunner {
   private readonly families: RuleFamily[];
-  private readonly keepalive: KeepaliveRules;
+  private readonly keepalive: KeepaliveRules | null;
   /** `records`: keep each flow's keepalive records (the editor's hints and hovers; a case's evidence); the CLI's
    * analyze of one input does not. `stream`: messages are not kept, forget idle flows as the input streams.
    * `timelineOf`: which timeline a source belongs to (files of one trace set form one), default each its own. */
-  constructor(settings: Settings, records = true, timelineOf?: (source: number) => number, stream = !records) {
-    this.keepalive = new KeepaliveRules(settings, records, timelineOf, stream);
-    this.families = [new AlarmRules(settings), new TcpRules(), this.keepalive, new ArpRules()];
+  constructor(settings: Settings, records = true, timelineOf?: (source: number) => number, stream = !records, which: Families = 'all') {
+    this.keepalive = which === 'alarms' ? null : new KeepaliveRules(settings, records, timelineOf, stream);
+    this.families = which === 'alarms' ? [new AlarmRules(settings)]
+      : which === 'net' ? [new TcpRules(), this.keepalive!, new ArpRules()]
+      : [new AlarmRules(settings), new TcpRules(), this.keepalive!, new ArpRules()];
   }
   /** The flows followed (after `finish`). */
   flows(): FlowSummary[] {
-    return this.keepalive.summaries();
+    return this.keepalive ? this.keepalive.summaries() : [];
   }
   push(m: Message): void {
     for (const f of this.families) f.push(m);

@@ -206,6 +206,22 @@ const DEVICE_RE = /devicename\.ccm(?:\.features)?\.cisco\.com\s*=\s*"?([A-Za-z0-
 const EXPIRES_PARAM_RE = /;\s*expires\s*=\s*(\d+)/i;
 const shared = new ByteInterner(12);
 
+/** Whether `parseSipBytes` reads these bytes (it returns null exactly when this is false): a status line with a code
+ * 100-699, or a request line `METHOD URI SIP/2.0`. */
+export function isSipStartLine(buf: Uint8Array, off: number, end: number): boolean {
+  let eol = off;
+  while (eol < end && buf[eol] !== 13 && buf[eol] !== 10) eol++;
+  if (startsWith(buf, off, end, SIP_VERSION)) {
+    const code = digits(buf, off + 8, Math.min(off + 11, eol));
+    return code >= 100 && code < 700;
+  }
+  let sp = off;
+  while (sp < eol && buf[sp] !== 32) sp++;
+  let sp2 = eol - 1;
+  while (sp2 > sp && buf[sp2] !== 32) sp2--;
+  return !(sp >= eol || sp2 <= sp || eol - sp2 - 1 !== 7 || !startsWith(buf, sp2 + 1, eol, SIP_VERSION_NOSP));
+}
+
 /** Reads a complete SIP message out of bytes (its header block; the body is not read). One pass over the header
  * lines; only Call-ID, CSeq, Contact, Content-Length, Expires and User-Agent (and the compact i, m, l) are made into
  * values, and repeated values come from `intern` instead of new strings. Null when the start line is not SIP. */

@@ -10,13 +10,14 @@ import { DecodedFrame, IpProto, L3, NetDecoder, NetStatus, macString, ipv4String
 import { TcpAnalyzer, newTcpSegment, segmentFromFrame } from '../decode/tcp-analysis';
 import { TcpDirection } from '../decode/stream';
 import type { AppProtocol } from '../decode/stream';
-import { looksLikeSip, parseSipBytes, sipLabel } from '../decode/sip';
+import { isSipStartLine, looksLikeSip, parseSipBytes } from '../decode/sip';
+import type { MessageEncoder } from '../analysis/wire';
+import { netLabel } from '../decode/labels';
 import { ByteInterner } from '../decode/intern';
-import { parseSccp, sccpLabel } from '../decode/sccp';
-import { flagText } from '../decode/tcp-labels';
+import { parseSccp } from '../decode/sccp';
 import type { SegmentLog } from '../analysis/segments';
 
-const FIN = 1, SYN = 2, RST = 4, ACK = 16;
+const FIN = 1, SYN = 2, RST = 4;
 const SIP_PORTS = new Set([5060]);
 const SCCP_PORTS = new Set([2000]);
 const TLS_PORTS = new Set([5061, 2443]);
@@ -24,7 +25,7 @@ const TLS_PORTS = new Set([5061, 2443]);
 
 /** A message decoded from a capture. Its Info column text (`label`) is made on first use: most messages of a large
  * capture are judged by the rules and never displayed. */
-class CaptureMessage implements NetMessage {
+export class CaptureMessage implements NetMessage {
   private text: string | undefined;
   /** Ethernet addresses as numbers (-1 when the link has none): strings only when asked. */
   srcMacN = -1;
@@ -55,17 +56,12 @@ class CaptureMessage implements NetMessage {
   }
 
   get label(): string {
-    if (this.text !== undefined) return this.text;
-    let t: string;
-    if (this.sip) t = sipLabel(this.sip);
-    else if (this.sccp) t = sccpLabel(this.sccp);
-    else if (this.kind === 'tls') t = `${this.srcPort} → ${this.dstPort} TLS record (${this.tcp?.len ?? 0} bytes)`;
-    else if (this.tcp) {
-      const c = this.tcp;
-      t = `${this.srcPort} → ${this.dstPort} ${flagText(c.flags)} Seq=${c.seq}${c.flags & ACK ? ` Ack=${c.ack}` : ''} Win=${c.win} Len=${c.len}`;
-    } else t = '';
-    this.text = t;
-    return t;
+    return (this.text ??= netLabel(this.kind, this.srcPort, this.dstPort, this.sip, this.sccp, this.tcp));
+  }
+
+  /** The label when it was given or already made, else undefined (it can be made again from the fields). */
+  labelIfMade(): string | undefined {
+    return this.text;
   }
 
   toJSON(): object {
@@ -75,7 +71,7 @@ class CaptureMessage implements NetMessage {
 
 /** A frame's TCP fields. One class, its fields always of one shape: an object literal whose refFrame was undefined on
  * most frames and a number on some had V8 throw its optimised code away over a hundred times on the bench capture. */
-class FrameTcp implements TcpInfo {
+export class FrameTcp implements TcpInfo {
   constructor(
     readonly seq: number,
     readonly ack: number,
@@ -108,6 +104,10 @@ export class CaptureDecoder {
 
   /** When set, every data/SYN/FIN segment and SIP-over-UDP message is logged for matching with another capture. */
   segments: SegmentLog | null = null;
+  /** When set (the rules thread, analysis/rules-thread.ts), SIP and SCCP messages out of TCP streams go to it as their
+   * frame's numbers and bytes, to be parsed there, instead of being parsed here and emitted. */
+  pdus: MessageEncoder | null = null;
+  private readonly addr = (id: number): string => this.net.addrString(id);
 
   constructor(private readonly source: number, emit?: (m: NetMessage) => void) {
     this.emit = emit ?? ((m) => this.messages.push(m));
@@ -127,6 +127,14 @@ export class CaptureDecoder {
   /** A SIP message or SCCP PDU out of the TCP stream: a message on the frame being decoded. */
   private readonly onPdu = (protocol: AppProtocol, bytes: Uint8Array): void => {
     const d = this.d;
+    const pdus = this.pdus;
+    if (pdus) {
+      if (protocol === 'sip' && !isSipStartLine(bytes, 0, bytes.length)) return;
+      this.framePdus++;
+      this.messageCount++;
+      pdus.pdu(this.source, protocol !== 'sip', d, this.addr, this.frameAnalysis, this.frameRef, bytes);
+      return;
+    }
     if (protocol === 'sip') {
       const sip = parseSipBytes(bytes, 0, bytes.length, this.intern);
       if (!sip) return;

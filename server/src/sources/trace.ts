@@ -200,6 +200,11 @@ class TraceSipMessage implements Mutable<NetMessage> {
     return (this.text ??= sipLabel(this.sip));
   }
 
+  /** The label when it was set or already made, else undefined (it is made from the SIP fields alone). */
+  labelIfMade(): string | undefined {
+    return this.text;
+  }
+
   set label(v: string) {
     this.text = v;
   }
