@@ -94,10 +94,13 @@ function captureBench(format) {
   // reading and decoding alone (one thread), to report what the rules (TCP, keepalive, ARP) add
   const bare = measure('--no-rules');
   const ingestMs = best(bare).ms;
+  // reading alone on two threads as analyze reads (the second thread parses the SIP/SCCP messages and drops them)
+  const bare2 = best(measure('--no-rules', '--rules-thread=always'));
   // the rules on the reading thread, for comparison (what they cost in CPU, not only in waiting)
   const single = best(measure('--rules-thread=never'));
   const capture = {
     ingestOnlyMs: Math.round(ingestMs), rulesAddPercent: +((e.ms / ingestMs - 1) * 100).toFixed(1),
+    ingestTwoThreadsMs: Math.round(bare2.ms), ingestTwoThreadsCpuMs: bare2.cpuMs, rulesAddPercentTwoThreads: +((e.ms / bare2.ms - 1) * 100).toFixed(1),
     fileMB: +(size / MB).toFixed(1), messages: e.messages, findings: e.findings, bestMs: Math.round(e.ms), runsMs: runs.map((r) => Math.round(r.ms)),
     MBps: +(size / MB / (e.ms / 1000)).toFixed(1), peakRssMB: +(peak / MB).toFixed(1),
     cpuMs: e.cpuMs, ingestOnlyCpuMs: best(bare).cpuMs,

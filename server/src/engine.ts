@@ -589,9 +589,10 @@ export async function analyzePaths(paths: readonly string[], settings: Settings,
   // the files of one trace set alone are one timeline already, not a case
   const together = withRules && opts.correlate !== false && entries.length > 1 && new Set(entries.map((_, i) => timeline[i] ?? i)).size > 1;
   // a large streaming analysis judges its network messages on a second thread (the findings are the same)
-  const workerFile = withRules && !keep && !together && opts.rulesThread !== 'never' ? rulesWorkerFile() : null;
+  // (without rules, 'always' still starts it, judging nothing: the bench's reading alone on two threads)
+  const workerFile = (withRules || opts.rulesThread === 'always') && !keep && !together && opts.rulesThread !== 'never' ? rulesWorkerFile() : null;
   const thread = workerFile && (opts.rulesThread === 'always' || captureBytes(entries) >= RULES_THREAD_BYTES)
-    ? new RulesThread(workerFile, settings, timeline) : null;
+    ? new RulesThread(workerFile, settings, timeline, undefined, withRules) : null;
   const rules = new RuleRunner(settings, keep || together, (s) => timeline[s] ?? s, !keep, thread ? 'alarms' : 'all');
   const onMessage = opts.onMessage;
   const clockKeys = together ? new ClockKeys() : null;

@@ -13,7 +13,7 @@ const port = parentPort!;
 const timeline = init.timeline;
 const runner = new RuleRunner(init.settings, false, (s) => timeline[s] ?? s, true, 'net');
 const decoder = new MessageDecoder();
-const push = (m: Parameters<RuleRunner['push']>[0]): void => runner.push(m);
+const push = init.rules ? (m: Parameters<RuleRunner['push']>[0]): void => runner.push(m) : (): void => undefined;
 let failed = false;
 
 function fail(e: unknown): void {

@@ -146,6 +146,12 @@ test('a capture with SCCP, IPv6, SIP over UDP, several messages a segment and AR
   for (const k of ['sip', 'sip6', 'sccp', 'tcp', 'arp']) assert.ok(kinds.has(k), `the capture has ${k} messages (${[...kinds]})`);
   const r = await bothWays([file]);
   assert.equal(r.two, r.one);
+  // reading alone on two threads (the bench's baseline): the same sources, nothing judged
+  const bare = await analyzePaths([file], DEFAULT_SETTINGS, { keepMessages: false, rules: false, rulesThread: 'never' });
+  const bareTwo = await analyzePaths([file], DEFAULT_SETTINGS, { keepMessages: false, rules: false, rulesThread: 'always' });
+  assert.equal(JSON.stringify(bareTwo), JSON.stringify(bare));
+  assert.deepEqual(bareTwo.sources, (JSON.parse(r.one) as { sources: unknown }).sources);
+  assert.equal(bareTwo.findings.length, 0);
   const rules = new Set((JSON.parse(r.one) as { findings: { rule: string }[] }).findings.map((f) => f.rule));
   for (const rule of ['sip.retransmission', 'tcp.retransmission', 'tcp.reset', 'arp.duplicate-reply']) assert.ok(rules.has(rule), `${rule} in ${[...rules]}`);
 });

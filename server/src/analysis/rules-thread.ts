@@ -29,6 +29,8 @@ export interface RulesThreadInit {
   readonly settings: Settings;
   /** The timeline of each source (index), as the engine's `timelineOf`. */
   readonly timeline: readonly number[];
+  /** False: the messages are rebuilt and dropped (reading alone, on two threads: the bench's baseline). */
+  readonly rules: boolean;
   readonly ctl: Int32Array;
 }
 
@@ -55,8 +57,8 @@ export class RulesThread {
   private ended = false;
 
   /** `stallMs`: how long the reading thread waits for a rules thread that does not advance (tests shorten it). */
-  constructor(file: string, settings: Settings, timeline: readonly number[], private readonly stallMs = STALL_MS) {
-    const init: RulesThreadInit = { settings, timeline, ctl: this.ctl };
+  constructor(file: string, settings: Settings, timeline: readonly number[], private readonly stallMs = STALL_MS, rules = true) {
+    const init: RulesThreadInit = { settings, timeline, rules, ctl: this.ctl };
     this.worker = new Worker(file, { workerData: init });
     // while the input is read, the thread alone does not keep the process alive (an error on the reading side ends it)
     this.worker.unref();
