@@ -549,6 +549,9 @@ export interface PathOptions {
   readonly rulesThread?: 'auto' | 'always' | 'never';
 }
 
+/** Thrown into the reading when the rules thread has failed: reading stops there. */
+class RulesThreadFailed extends Error {}
+
 /** Captures from this size on (together) have their network rules judged on a second thread: the rules thread then
  * also parses their SIP and SCCP messages. Below it, starting the thread costs more than it saves; for traces and
  * exports (messages sent field by field, not as bytes) it does not pay at all (bench: the 1 GB trace set took as long
@@ -598,6 +601,8 @@ export async function analyzePaths(paths: readonly string[], settings: Settings,
   const clockKeys = together ? new ClockKeys() : null;
   const evidenceLog = new EvidenceLog();
   const emit = (m: Message): void => {
+    // a failed rules thread stops the reading (its error is the one reported, below)
+    if (thread && thread.failed) throw new RulesThreadFailed();
     if (thread && m.kind !== 'alarm') thread.push(m);
     else if (withRules) rules.push(m);
     if (keep) messages.push(m);
@@ -629,6 +634,7 @@ export async function analyzePaths(paths: readonly string[], settings: Settings,
         next ? () => continuationLines(next) : undefined, segmentLogs, opts.readChunk, Infinity, thread));
     }
   } catch (e) {
+    if (thread && e instanceof RulesThreadFailed) await thread.finish(); // rejects with the thread's own error
     await thread?.close();
     throw e;
   }

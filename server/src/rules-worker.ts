@@ -25,6 +25,11 @@ function fail(e: unknown): void {
   port.postMessage(reply);
 }
 
+// an error outside the handler below (it catches its own) also fails the thread at once, not after the stall limit
+process.on('uncaughtException', (e) => {
+  if (!failed) fail(e);
+});
+
 port.on('message', (msg: { type: 'batch'; batch: WireBatch } | { type: 'end' }) => {
   if (failed) return;
   try {

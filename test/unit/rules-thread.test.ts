@@ -234,6 +234,7 @@ test('a rules thread that throws: the analysis ends with its error', async () =>
   const t = new RulesThread(fakeWorker("throw new Error('rules broke');"), DEFAULT_SETTINGS, []);
   for (const m of someMessages(100)) t.push(m);
   await assert.rejects(t.finish(), /rules thread failed: rules broke/);
+  assert.ok(t.failed, 'the reading side sees it failed (and stops reading)');
 });
 
 test('a rules thread that exits: the analysis ends with an error naming the exit code', async () => {
@@ -247,6 +248,7 @@ test('a rules thread that stops judging: the reading thread stops waiting and th
   const t = new RulesThread(fakeWorker('setInterval(() => {}, 1000);'), DEFAULT_SETTINGS, [], 300);
   const started = Date.now();
   for (const m of someMessages(60_000)) t.push(m);
+  assert.ok(t.failed);
   await assert.rejects(t.finish(), /judged nothing for 0.3 s/);
   assert.ok(Date.now() - started < 30_000);
 });

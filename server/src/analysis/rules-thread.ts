@@ -19,7 +19,7 @@ import type { WireBatch } from './wire';
 
 /** Batches on their way at most (4 MiB). */
 const MAX_IN_FLIGHT = 16;
-const STALL_MS = 60_000;
+const STALL_MS = 15_000;
 /** Shared counters: batches done by the rules thread, and its failure flag. */
 export const CTL_DONE = 0;
 export const CTL_FAILED = 1;
@@ -85,6 +85,11 @@ export class RulesThread {
     });
     // seen by `finish`; not an unhandled rejection meanwhile
     this.result.catch(() => undefined);
+  }
+
+  /** The thread failed, died or stalled: nothing more is sent, and `finish` rejects with why. */
+  get failed(): boolean {
+    return this.failure !== '' || Atomics.load(this.ctl, CTL_FAILED) !== 0;
   }
 
   push(m: NetMessage): void {
