@@ -21,12 +21,12 @@ import { parseSccp } from '../decode/sccp';
 import { ByteInterner } from '../decode/intern';
 
 /** Values per batch (256 KiB), and bytes of messages sent as bytes. */
-export const BATCH_VALUES = 32 * 1024;
+const BATCH_VALUES = 32 * 1024;
 const BATCH_BYTES = 512 * 1024;
 /** The most values one message takes (header, location, addresses, SIP, SCCP, TCP, ARP), rounded up. */
 const MAX_MESSAGE_VALUES = 96;
 /** Strings kept in the table before both sides start a new one. */
-export const STRING_TABLE_LIMIT = 1 << 17;
+const STRING_TABLE_LIMIT = 1 << 17;
 
 const KINDS: readonly NetMessage['kind'][] = ['sip', 'sccp', 'tcp', 'arp', 'tls'];
 const KIND_CODE: Readonly<Record<NetMessage['kind'], number>> = { sip: 0, sccp: 1, tcp: 2, arp: 3, tls: 4 };
@@ -71,7 +71,6 @@ interface LazyLabel {
  * table before they are added. */
 export interface WireBatch {
   readonly values: Float64Array;
-  readonly length: number;
   /** The bytes of the messages sent as bytes (null when none). */
   readonly bytes: Uint8Array | null;
   readonly count: number;
@@ -254,7 +253,7 @@ export class MessageEncoder {
   /** Sends what is pending (if anything). */
   flush(): void {
     if (this.count === 0) return;
-    this.send({ values: this.values, length: this.pos, bytes: this.bytes, count: this.count, strings: this.strings, reset: this.reset });
+    this.send({ values: this.values, bytes: this.bytes, count: this.count, strings: this.strings, reset: this.reset });
     this.values = new Float64Array(BATCH_VALUES);
     this.pos = 0;
     this.bytes = null;
